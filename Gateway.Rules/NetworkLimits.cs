@@ -1,0 +1,98 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace Gateway.Rules;
+
+/// <summary>How a network counts a post's length.</summary>
+public sealed record NetworkLimit(string Network, int Limit, bool CountGraphemes, int? UrlLength)
+{
+    private static readonly System.Text.RegularExpressions.Regex Url =
+        new(@"https?://\S+", System.Text.RegularExpressions.RegexOptions.NonBacktracking | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+    /// <summary>The length the network would see; <paramref name="cut"/> is the body offset where the limit is reached, or -1.</summary>
+    public int Measure(string body, out int cut)
+    {
+        cut = -1;
+        var length = 0;
+        var position = 0;
+        var urls = UrlLength is null ? [] : Url.Matches(body).Select(m => (m.Index, m.Length)).ToArray();
+        var nextUrl = 0;
+        while (position < body.Length)
+        {
+            int step, weight;
+            if (nextUrl < urls.Length && urls[nextUrl].Index == position)
+            {
+                (step, weight) = (urls[nextUrl].Length, UrlLength!.Value);
+                nextUrl++;
+            }
+            else
+            {
+                step = CountGraphemes
+                    ? StringInfo.GetNextTextElementLength(body, position)
+                    : char.IsSurrogatePair(body, position) ? 2 : 1;
+                weight = 1;
+            }
+            if (cut < 0 && length + weight > Limit)
+            {
+                cut = position;
+            }
+            length += weight;
+            position += step;
+        }
+        return length;
+    }
+}
+
+/// <summary>The per-network length limits from <c>rules/networks.yml</c>.</summary>
+public sealed class NetworkLimits
+{
+    public const string FileName = "networks.yml";
+
+    private readonly Dictionary<string, NetworkLimit> _limits;
+
+    public NetworkLimits(IEnumerable<NetworkLimit> limits) =>
+        _limits = limits.ToDictionary(l => l.Network, StringComparer.OrdinalIgnoreCase);
+
+    public NetworkLimit? For(string network) => _limits.GetValueOrDefault(network);
+
+    public IEnumerable<string> Networks => _limits.Keys;
+
+    public static NetworkLimits Load(string rulesDirectory)
+    {
+        var file = YamlRuleFile.Load(System.IO.Path.Combine(rulesDirectory, FileName));
+        var limits = new List<NetworkLimit>();
+        foreach (var (keyNode, valueNode) in file.Mapping(file.Root, "networks").Children)
+        {
+            var network = file.Scalar(keyNode, "a network name");
+            if (valueNode is YamlScalarNode)
+            {
+                limits.Add(new NetworkLimit(network, file.PositiveInt(valueNode, $"the limit of '{network}'"), true, null));
+                continue;
+            }
+            if (valueNode is not YamlMappingNode settings)
+            {
+                throw file.Error(valueNode, $"'{network}' must be a number or a mapping with 'limit'");
+            }
+            var limitNode = YamlRuleFile.Child(settings, "limit") ?? throw file.Error(settings, $"'{network}' needs a 'limit'");
+            var unit = YamlRuleFile.Child(settings, "unit") is { } unitNode ? file.Scalar(unitNode, "unit") : "graphemes";
+            if (unit is not ("graphemes" or "code-points"))
+            {
+                throw file.Error(YamlRuleFile.Child(settings, "unit")!, $"unit must be 'graphemes' or 'code-points', not '{unit}'");
+            }
+            var urlNode = YamlRuleFile.Child(settings, "url-length");
+            foreach (var (key, _) in settings.Children)
+            {
+                if (file.Scalar(key, "a setting") is not ("limit" or "unit" or "url-length"))
+                {
+                    throw file.Error(key, $"unknown setting '{((YamlScalarNode)key).Value}' (expected limit, unit, url-length)");
+                }
+            }
+            limits.Add(new NetworkLimit(
+                network,
+                file.PositiveInt(limitNode, $"the limit of '{network}'"),
+                unit == "graphemes",
+                urlNode is null ? null : file.PositiveInt(urlNode, $"the url-length of '{network}'")));
+        }
+        return new NetworkLimits(limits);
+    }
+}

@@ -1,0 +1,11 @@
+namespace Gateway.Rules;
+
+/// <summary>A rule file that cannot be used, with the place to fix it: <c>rules/networks.yml:12:5: limit must be a positive number</c>.</summary>
+public sealed class RuleFileException(string file, long line, long column, string problem)
+    : Exception($"{file}:{line}:{column}: {problem}")
+{
+    public string File { get; } = file;
+    public long Line { get; } = line;
+    public long Column { get; } = column;
+    public string Problem { get; } = problem;
+}

@@ -1,0 +1,85 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Gateway.Audit;
+using Gateway.Storage;
+
+namespace Gateway.Accounts;
+
+public sealed class AccountStore(Database database, AuditLog audit, TimeProvider time)
+{
+    public async Task<Account> SaveAsync(string id, AccountRequest request, bool create, string actor, CancellationToken cancellationToken = default)
+    {
+        id = Names.Require(id, "Account id");
+        var (network, kind, language, editors, publisher) = request.Validate();
+        var now = time.GetUtcNow();
+        await database.InTransactionAsync(async (c, t) =>
+        {
+            var known = (await c.QueryAsync<string>("SELECT name FROM users WHERE name IN @editors", new { editors }, t)).ToHashSet();
+            var unknown = editors.Where(e => !known.Contains(e)).ToArray();
+            if (unknown.Length > 0)
+            {
+                throw ProblemException.BadRequest($"Unknown editor(s): {string.Join(", ", unknown)}. Create the users first.");
+            }
+            var values = new { id, network, kind, language, publisher = JsonSerializer.Serialize(publisher, JsonDefaults.Options), now };
+            var written = create
+                ? await c.ExecuteAsync(
+                    """
+                    INSERT INTO accounts (id, network, kind, language, publisher, created_at, updated_at)
+                    VALUES (@id, @network, @kind, @language, @publisher, @now, @now)
+                    ON CONFLICT (id) DO NOTHING
+                    """, values, t)
+                : await c.ExecuteAsync(
+                    "UPDATE accounts SET network = @network, kind = @kind, language = @language, publisher = @publisher, updated_at = @now WHERE id = @id",
+                    values, t);
+            if (written == 0)
+            {
+                throw create
+                    ? ProblemException.Conflict($"An account with id '{id}' already exists; use PUT /api/accounts/{id} to change it.")
+                    : ProblemException.NotFound($"No account with id '{id}'.");
+            }
+            await c.ExecuteAsync("DELETE FROM account_editors WHERE account_id = @id", new { id }, t);
+            await c.ExecuteAsync(
+                "INSERT INTO account_editors (account_id, user_name) VALUES (@id, @editor)",
+                editors.Select(editor => new { id, editor }), t);
+            await audit.AppendAsync(c, t, actor, create ? "account.created" : "account.updated", id,
+                new { network, kind, language, editors, publisher = publisher.Type });
+            return true;
+        }, cancellationToken);
+        return (await GetAsync(id, cancellationToken))!;
+    }
+
+    public async Task<Account?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await LoadAsync(connection, "WHERE a.id = @id", new { id }, cancellationToken)).SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<Account>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await LoadAsync(connection, "", null, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<Account>> LoadAsync(DbConnection connection, string where, object? parameters, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<AccountRow>(new CommandDefinition(
+            $"""
+            SELECT a.id, a.network, a.kind, a.language, a.publisher, a.created_at AS CreatedAt, a.updated_at AS UpdatedAt,
+                   e.user_name AS Editor
+            FROM accounts a LEFT JOIN account_editors e ON e.account_id = a.id
+            {where}
+            ORDER BY a.id, e.user_name
+            """, parameters, cancellationToken: cancellationToken));
+        return rows.GroupBy(r => r.Id).Select(g =>
+        {
+            var r = g.First();
+            return new Account(r.Id, r.Network, r.Kind, r.Language,
+                g.Where(x => x.Editor is not null).Select(x => x.Editor!).ToArray(),
+                JsonSerializer.Deserialize<PublisherSettings>(r.Publisher, JsonDefaults.Options)!,
+                r.CreatedAt, r.UpdatedAt);
+        }).ToArray();
+    }
+
+    private sealed record AccountRow(string Id, string Network, string Kind, string Language, string Publisher, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Editor);
+}

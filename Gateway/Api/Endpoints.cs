@@ -1,0 +1,94 @@
+using Gateway.Accounts;
+using Gateway.Audit;
+using Gateway.Auth;
+using Gateway.Freeze;
+using Gateway.Posts;
+using Gateway.Users;
+using System.Security.Claims;
+
+namespace Gateway.Api;
+
+/// <summary>The HTTP API. Handlers only translate: the rules live in the services they call.</summary>
+public static class Endpoints
+{
+    public sealed record CreateUser(string? Name, string? Role);
+    public sealed record ReasonRequest(string? Reason);
+
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/health", async (FreezeStore freezes, CancellationToken ct) =>
+            Results.Ok(new { status = "ok", frozen = (await freezes.GetAsync(ct)).Frozen })).AllowAnonymous();
+
+        var api = app.MapGroup("/api");
+
+        api.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(new { name = user.Identity!.Name, role = user.FindFirstValue(ClaimTypes.Role) }));
+
+        var users = api.MapGroup("/users").RequireAuthorization(Policies.Admin);
+        users.MapPost("/", async (CreateUser request, UserStore store, ClaimsPrincipal actor, CancellationToken ct) =>
+        {
+            var (user, token) = await store.CreateAsync(request.Name ?? "", request.Role ?? "", actor.Identity!.Name!, ct);
+            return Results.Created($"/api/users/{user.Name}", new { user.Name, user.Role, user.CreatedAt, token });
+        });
+        users.MapGet("/", async (UserStore store, CancellationToken ct) => Results.Ok(await store.ListAsync(ct)));
+        users.MapDelete("/{name}", async (string name, UserStore store, ClaimsPrincipal actor, CancellationToken ct) =>
+        {
+            await store.DisableAsync(name, actor.Identity!.Name!, ct);
+            return Results.NoContent();
+        });
+
+        var accounts = api.MapGroup("/accounts");
+        accounts.MapGet("/", async (AccountStore store, CancellationToken ct) => Results.Ok(await store.ListAsync(ct)));
+        accounts.MapGet("/{id}", async (string id, AccountStore store, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is { } account ? Results.Ok(account) : throw ProblemException.NotFound($"No account with id '{id}'."));
+        accounts.MapPost("/", async (AccountRequest request, AccountStore store, ClaimsPrincipal actor, CancellationToken ct) =>
+        {
+            var account = await store.SaveAsync(request.Id ?? "", request, create: true, actor.Identity!.Name!, ct);
+            return Results.Created($"/api/accounts/{account.Id}", account);
+        }).RequireAuthorization(Policies.Admin);
+        accounts.MapPut("/{id}", async (string id, AccountRequest request, AccountStore store, ClaimsPrincipal actor, CancellationToken ct) =>
+            Results.Ok(await store.SaveAsync(id, request, create: false, actor.Identity!.Name!, ct))).RequireAuthorization(Policies.Admin);
+
+        var posts = api.MapGroup("/posts");
+        posts.MapPost("/", async (SubmitPost request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var post = await service.SubmitAsync(request, user.ToUser(), ct);
+            return Results.Created($"/api/posts/{post.Id}", post);
+        }).RequireAuthorization(Policies.Editor);
+        posts.MapGet("/", async (string? status, string? account, int? limit, PostStore store, CancellationToken ct) =>
+            Results.Ok(await store.ListAsync(status is null ? null : PostTransitions.Parse(status), account, Limit(limit, 100, 1000), ct)));
+        posts.MapGet("/{id}", async (string id, PostStore store, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is { } post ? Results.Ok(post) : throw ProblemException.NotFound($"No post with id '{id}'."));
+        posts.MapPut("/{id}", async (string id, EditPost request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(await service.EditAsync(id, request, user.ToUser(), ct))).RequireAuthorization(Policies.Editor);
+        posts.MapPost("/{id}/reschedule", async (string id, ReschedulePost request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(await service.RescheduleAsync(id, request, user.ToUser(), ct))).RequireAuthorization(Policies.Editor);
+        posts.MapDelete("/{id}", async (string id, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(await service.CancelAsync(id, user.ToUser(), ct))).RequireAuthorization(Policies.Editor);
+
+        api.MapPost("/check", async (CheckDraft request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(new { findings = await service.PreviewAsync(request, user.ToUser(), ct) })).RequireAuthorization(Policies.Editor);
+
+        var freeze = api.MapGroup("/freeze");
+        freeze.MapGet("/", async (FreezeStore store, CancellationToken ct) => Results.Ok(await store.GetAsync(ct)));
+        freeze.MapPost("/", async (ReasonRequest request, KillSwitch killSwitch, ClaimsPrincipal actor, CancellationToken ct) =>
+            Results.Ok(await killSwitch.FreezeAsync(request.Reason, actor.Identity!.Name!, ct))).RequireAuthorization(Policies.Admin);
+        freeze.MapDelete("/", async ([Microsoft.AspNetCore.Mvc.FromBody] ReasonRequest request, KillSwitch killSwitch, ClaimsPrincipal actor, CancellationToken ct) =>
+        {
+            var (state, held) = await killSwitch.UnfreezeAsync(request.Reason, actor.Identity!.Name!, ct);
+            return Results.Ok(new { state.Frozen, held });
+        }).RequireAuthorization(Policies.Admin);
+
+        api.MapGet("/audit", async (int? limit, long? before, string? action, string? subject, string? actor, AuditLog audit, CancellationToken ct) =>
+        {
+            var items = await audit.QueryAsync(Limit(limit, 50, 500), before, action, subject, actor, ct);
+            return Results.Ok(new { items, next = items.Count == Limit(limit, 50, 500) ? items[^1].Id : (long?)null });
+        }).RequireAuthorization(Policies.Admin);
+    }
+
+    private static int Limit(int? requested, int fallback, int max) => requested switch
+    {
+        null => fallback,
+        < 1 => throw ProblemException.BadRequest("'limit' must be at least 1."),
+        _ => Math.Min(requested.Value, max),
+    };
+}

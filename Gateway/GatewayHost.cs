@@ -1,0 +1,119 @@
+using Gateway.Accounts;
+using Gateway.Api;
+using Gateway.Audit;
+using Gateway.Auth;
+using Gateway.Freeze;
+using Gateway.Posts;
+using Gateway.Publishing;
+using Gateway.Rules;
+using Gateway.Rules.Net;
+using Gateway.Scheduling;
+using Gateway.Storage;
+using Gateway.Users;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Quartz;
+
+namespace Gateway;
+
+/// <summary>Wires the gateway together: storage, checks, Quartz, publishing, the API.</summary>
+public static class GatewayHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        var options = LoadOptions(builder.Configuration, builder.Environment.ContentRootPath);
+        AddServices(builder.Services, options);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        Endpoints.Map(app);
+        return app;
+    }
+
+    /// <summary>Reads the <c>Gateway</c> section and makes its paths absolute, creating the data directory.</summary>
+    public static GatewayOptions LoadOptions(IConfiguration configuration, string contentRoot)
+    {
+        var options = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        options.DataDir = Path.GetFullPath(options.DataDir);
+        options.RulesDir = ResolveRulesDir(options.RulesDir, contentRoot);
+        Directory.CreateDirectory(options.DataDir);
+        return options;
+    }
+
+    public static void AddServices(IServiceCollection services, GatewayOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ISqlDialect>(new SqliteDialect(options.DatabasePath));
+        services.AddSingleton<Database>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton<PostStore>();
+        services.AddSingleton<FreezeStore>();
+        services.AddSingleton<PostScheduler>();
+        services.AddSingleton<PostService>();
+        services.AddSingleton<PublishFence>();
+        services.AddSingleton<KillSwitch>();
+
+        services.AddSingleton(NetworkLimits.Load(options.RulesDir));
+        services.AddSingleton<ICheck, NetworkLengthCheck>();
+        services.AddSingleton(sp => new CheckPipeline(sp.GetServices<ICheck>()));
+
+        services.AddSingleton<IPublisher, OutboxPublisher>();
+        services.AddSingleton<IPublisher, WebhookPublisher>();
+        services.AddHttpClient(WebhookPublisher.ClientName, c =>
+            {
+                c.Timeout = options.Publishing.Timeout;
+                c.DefaultRequestHeaders.UserAgent.ParseAdd("CrisisGateway/1.0 (+publisher)");
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => AddressGuard.CreateHandler(options.Publishing.AllowPrivateAddresses));
+
+        // Before Quartz's hosted service, so the queue is consistent before the first trigger fires.
+        services.AddHostedService<QueueStartup>();
+        services.AddQuartz(q =>
+        {
+            q.UsePersistentStore(store =>
+            {
+                store.UseSqlite($"Data Source={options.SchedulerPath};Default Timeout=30");
+                store.UseSystemTextJsonSerializer();
+                store.ProvisionSchema();
+                store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
+            });
+            q.UseDefaultThreadPool(10);
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<JsonOptions>(o => JsonDefaults.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(Policies.Add);
+    }
+
+    /// <summary>
+    /// <c>rules</c> is found from the current directory, or else beside the project (so <c>dotnet run --project
+    /// Gateway</c> works from any folder).
+    /// </summary>
+    private static string ResolveRulesDir(string configured, string contentRoot)
+    {
+        if (Path.IsPathRooted(configured) || Directory.Exists(configured))
+        {
+            return Path.GetFullPath(configured);
+        }
+        var besideProject = Path.GetFullPath(Path.Combine(contentRoot, "..", configured));
+        return Directory.Exists(besideProject) ? besideProject : Path.GetFullPath(configured);
+    }
+}

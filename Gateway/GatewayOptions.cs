@@ -1,0 +1,43 @@
+namespace Gateway;
+
+/// <summary>The <c>Gateway</c> configuration section (environment: <c>Gateway__DataDir</c> and so on).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Where the SQLite database, the Quartz store and the outbox live.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>The rule packs (YAML).</summary>
+    public string RulesDir { get; set; } = "rules";
+
+    /// <summary>The longest post body accepted, in UTF-16 code units; network limits are a rule, this is a sanity bound.</summary>
+    public int MaxBodyLength { get; set; } = 10_000;
+
+    /// <summary>
+    /// How late a post may still go out. A post that finds itself later than this (the gateway was down, or it came
+    /// due during a freeze) is held for someone to confirm, never published out of its moment.
+    /// </summary>
+    public TimeSpan LateGrace { get; set; } = TimeSpan.FromMinutes(5);
+
+    public PublishingOptions Publishing { get; set; } = new();
+
+    public string DatabasePath => Path.Combine(DataDir, "gateway.db");
+
+    public string SchedulerPath => Path.Combine(DataDir, "quartz.db");
+}
+
+public sealed class PublishingOptions
+{
+    /// <summary>Tries per post for transient failures (5xx, 408, 429, timeouts, connection errors) before it is failed.</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>Delay before the first retry; later ones back off exponentially with jitter.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one webhook call may take.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Lets webhook publishers reach loopback and private addresses: only for tests and closed intranets.</summary>
+    public bool AllowPrivateAddresses { get; set; }
+}

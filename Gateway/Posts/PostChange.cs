@@ -1,0 +1,22 @@
+using Gateway.Rules;
+
+namespace Gateway.Posts;
+
+/// <summary>
+/// One change of a post's status, with what else changes along with it. <see cref="PostStore.ChangeAsync"/>
+/// applies it atomically with its audit entry, or not at all.
+/// </summary>
+public sealed record PostChange(string PostId, PostStatus To, string Actor, string Action, string? Reason)
+{
+    /// <summary>Apply only if the post is still in this status (the caller decided based on it).</summary>
+    public PostStatus? ExpectedFrom { get; init; }
+
+    /// <summary>Apply only while nothing is frozen: the publish fence, evaluated inside the same statement.</summary>
+    public bool RequireNotFrozen { get; init; }
+
+    public string? Body { get; init; }
+    public DateTimeOffset? ScheduledAt { get; init; }
+    public IReadOnlyList<Finding>? Findings { get; init; }
+    public DateTimeOffset? PublishedAt { get; init; }
+    public string? PublishRef { get; init; }
+}

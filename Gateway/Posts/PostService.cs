@@ -1,0 +1,157 @@
+using Gateway.Accounts;
+using Gateway.Rules;
+using Gateway.Scheduling;
+using Gateway.Users;
+
+namespace Gateway.Posts;
+
+/// <summary>
+/// The way into the queue: submit, edit, reschedule, cancel. Each runs the checks, lets them decide the status,
+/// and keeps the Quartz trigger in step with it. The way out is <see cref="PublishJob"/>.
+/// </summary>
+public sealed class PostService(
+    PostStore posts,
+    AccountStore accounts,
+    CheckPipeline checks,
+    PostScheduler scheduler,
+    GatewayOptions options,
+    TimeProvider time)
+{
+    // A submit that took a moment to type may name a time a few seconds gone; anything older is a mistake.
+    private static readonly TimeSpan PastTolerance = TimeSpan.FromMinutes(1);
+
+    public async Task<Post> SubmitAsync(SubmitPost request, User author, CancellationToken cancellationToken)
+    {
+        var account = await WritableAccountAsync(request.Account, author, cancellationToken);
+        var body = ValidBody(request.Body);
+        var scheduledAt = ValidTime(request.ScheduledAt);
+        var findings = await RunChecksAsync(body, account, scheduledAt, cancellationToken);
+        var (status, reason) = Decide(findings);
+        var now = time.GetUtcNow();
+        var post = new Post(Guid.CreateVersion7().ToString("N"), account.Id, author.Name, body, status, reason, scheduledAt,
+            findings, now, now, null, null, 1);
+        await posts.InsertAsync(post, cancellationToken);
+        await SyncTriggerAsync(post, cancellationToken);
+        return post;
+    }
+
+    public async Task<IReadOnlyList<Finding>> PreviewAsync(CheckDraft request, User user, CancellationToken cancellationToken)
+    {
+        var account = await WritableAccountAsync(request.Account, user, cancellationToken);
+        var scheduledAt = request.ScheduledAt is null ? time.GetUtcNow() : Iso8601.Parse(request.ScheduledAt, "scheduledAt");
+        return await RunChecksAsync(ValidBody(request.Body), account, scheduledAt, cancellationToken);
+    }
+
+    /// <summary>Changes the body and/or time, which re-runs every check: what was reviewed is no longer what will go out.</summary>
+    public async Task<Post> EditAsync(string id, EditPost request, User actor, CancellationToken cancellationToken)
+    {
+        var post = await ExistingAsync(id, cancellationToken);
+        var account = await WritableAccountAsync(post.Account, actor, cancellationToken);
+        if (!PostTransitions.IsEditable(post.Status))
+        {
+            throw ProblemException.Conflict($"The post is {PostTransitions.Name(post.Status)}; it can no longer be changed.");
+        }
+        var body = request.Body is null ? post.Body : ValidBody(request.Body);
+        var scheduledAt = request.ScheduledAt is null ? post.ScheduledAt : ValidTime(request.ScheduledAt);
+        var findings = await RunChecksAsync(body, account, scheduledAt, cancellationToken);
+        var (status, reason) = Decide(findings);
+        var changed = await posts.ChangeAsync(new PostChange(id, status, actor.Name, "post.edited", reason)
+        {
+            ExpectedFrom = post.Status,
+            Body = body,
+            ScheduledAt = scheduledAt,
+            Findings = findings,
+        }, cancellationToken) ?? throw ProblemException.Conflict("The post changed while you were editing it; load it again and retry.");
+        await SyncTriggerAsync(changed, cancellationToken);
+        return changed;
+    }
+
+    public Task<Post> RescheduleAsync(string id, ReschedulePost request, User actor, CancellationToken cancellationToken) =>
+        EditAsync(id, new EditPost(null, request.ScheduledAt ?? throw ProblemException.BadRequest("'scheduledAt' is required.")), actor, cancellationToken);
+
+    public async Task<Post> CancelAsync(string id, User actor, CancellationToken cancellationToken)
+    {
+        var post = await ExistingAsync(id, cancellationToken);
+        await WritableAccountAsync(post.Account, actor, cancellationToken);
+        var cancelled = await posts.ChangeAsync(new PostChange(id, PostStatus.Cancelled, actor.Name, "post.cancelled", $"Cancelled by {actor.Name}.")
+        {
+            ExpectedFrom = post.Status,
+        }, cancellationToken) ?? throw ProblemException.Conflict("The post changed while you were cancelling it; load it again and retry.");
+        await scheduler.UnscheduleAsync(id, cancellationToken);
+        return cancelled;
+    }
+
+    /// <summary>The worst finding decides: block stops the post, review waits for a second opinion, the rest goes ahead.</summary>
+    public static (PostStatus Status, string? Reason) Decide(IReadOnlyList<Finding> findings) =>
+        CheckPipeline.Worst(findings) switch
+        {
+            Severity.Block => (PostStatus.Blocked, Summary("Blocked", findings, Severity.Block)),
+            Severity.Review => (PostStatus.PendingReview, Summary("Needs a second opinion", findings, Severity.Review)),
+            _ => (PostStatus.Scheduled, null),
+        };
+
+    private static string Summary(string what, IReadOnlyList<Finding> findings, Severity severity) =>
+        $"{what}: {string.Join("; ", findings.Where(f => f.Severity == severity).Select(f => $"{f.Rule}: {f.Message}"))}";
+
+    /// <summary>A post waits in Quartz while it has a time to wait for; otherwise it has no trigger.</summary>
+    private async Task SyncTriggerAsync(Post post, CancellationToken cancellationToken)
+    {
+        if (post.Status is PostStatus.Scheduled or PostStatus.PendingReview)
+        {
+            await scheduler.ScheduleAsync(post.Id, post.ScheduledAt, cancellationToken);
+        }
+        else
+        {
+            await scheduler.UnscheduleAsync(post.Id, cancellationToken);
+        }
+    }
+
+    private Task<IReadOnlyList<Finding>> RunChecksAsync(string body, Account account, DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
+        checks.RunAsync(new CheckInput(body, account.Profile, scheduledAt, time.GetUtcNow()), CheckPhase.Submit, cancellationToken);
+
+    private async Task<Post> ExistingAsync(string id, CancellationToken cancellationToken) =>
+        await posts.GetAsync(id, cancellationToken) ?? throw ProblemException.NotFound($"No post with id '{id}'.");
+
+    private async Task<Account> WritableAccountAsync(string? accountId, User user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(accountId))
+        {
+            throw ProblemException.BadRequest("'account' is required: the id of the account the post goes to.");
+        }
+        var account = await accounts.GetAsync(accountId.Trim(), cancellationToken)
+            ?? throw ProblemException.BadRequest($"Unknown account '{accountId}'. GET /api/accounts lists the accounts.");
+        if (user.Role != Role.Admin && !account.Editors.Contains(user.Name))
+        {
+            throw ProblemException.Forbidden($"{user.Name} is not an editor of account '{account.Id}'; an admin can add them.");
+        }
+        return account;
+    }
+
+    private string ValidBody(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            throw ProblemException.BadRequest("'body' is empty: write the post in Markdown.");
+        }
+        if (body.Length > options.MaxBodyLength)
+        {
+            throw ProblemException.BadRequest($"'body' is {body.Length} characters; the gateway accepts at most {options.MaxBodyLength}.");
+        }
+        return body;
+    }
+
+    private DateTimeOffset ValidTime(string? text)
+    {
+        var now = time.GetUtcNow();
+        if (text is null)
+        {
+            return now;
+        }
+        var at = Iso8601.Parse(text, "scheduledAt");
+        if (at < now - PastTolerance)
+        {
+            throw ProblemException.BadRequest($"'scheduledAt' {text} is in the past (now is {now:O}); pick a time from now on.");
+        }
+        return at < now ? now : at;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Gateway.Audit;
+using Gateway.Rules;
+using Gateway.Storage;
+
+namespace Gateway.Posts;
+
+/// <summary>Posts in the database. <see cref="ChangeAsync(PostChange, CancellationToken)"/> is the one place their status changes.</summary>
+public sealed class PostStore(Database database, AuditLog audit, TimeProvider time)
+{
+    private const string Columns =
+        """
+        id, account_id AS Account, author, body, status, status_reason AS StatusReason, scheduled_at AS ScheduledAt,
+        findings, created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt, publish_ref AS PublishRef, version
+        """;
+
+    public async Task InsertAsync(Post post, CancellationToken cancellationToken = default)
+    {
+        await database.InTransactionAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(
+                """
+                INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version)
+                VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version)
+                """,
+                new
+                {
+                    post.Id, post.Account, post.Author, post.Body, status = PostTransitions.Name(post.Status), post.StatusReason,
+                    post.ScheduledAt, findings = Serialize(post.Findings), post.CreatedAt, post.UpdatedAt, post.Version,
+                }, t);
+            await audit.AppendAsync(c, t, post.Author, "post.submitted", post.Id, new
+            {
+                post.Account, status = PostTransitions.Name(post.Status), post.StatusReason, post.ScheduledAt,
+                findings = post.Findings.Select(f => f.Rule).Distinct(),
+            });
+            return true;
+        }, cancellationToken);
+    }
+
+    public async Task<Post?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await GetAsync(connection, null, id, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Post>> ListAsync(PostStatus? status, string? account, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PostRow>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM posts
+            WHERE (@status IS NULL OR status = @status) AND (@account IS NULL OR account_id = @account)
+            ORDER BY scheduled_at, id
+            LIMIT @limit
+            """,
+            new { status = status is { } s ? PostTransitions.Name(s) : null, account, limit },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToPost()).ToArray();
+    }
+
+    /// <summary>Ids of posts in <paramref name="status"/> whose time is at or before <paramref name="dueBy"/>.</summary>
+    public async Task<IReadOnlyList<string>> DueAsync(PostStatus status, DateTimeOffset dueBy, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var ids = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT id FROM posts WHERE status = @status AND scheduled_at <= @dueBy ORDER BY scheduled_at",
+            new { status = PostTransitions.Name(status), dueBy }, cancellationToken: cancellationToken));
+        return ids.AsList();
+    }
+
+    public Task<Post?> ChangeAsync(PostChange change, CancellationToken cancellationToken = default) =>
+        database.InTransactionAsync((c, t) => ChangeAsync(c, t, change, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="change"/> if the transition table allows it. Returns the changed post, or null when
+    /// a precondition (<see cref="PostChange.ExpectedFrom"/>, <see cref="PostChange.RequireNotFrozen"/>) does not hold.
+    /// An illegal transition is the caller's mistake and throws a 409 problem.
+    /// </summary>
+    public async Task<Post?> ChangeAsync(DbConnection connection, DbTransaction transaction, PostChange change, CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(connection, transaction, change.PostId, cancellationToken)
+            ?? throw ProblemException.NotFound($"No post with id '{change.PostId}'.");
+        if (change.ExpectedFrom is { } expected && current.Status != expected)
+        {
+            return null;
+        }
+        if (!PostTransitions.IsAllowed(current.Status, change.To))
+        {
+            throw ProblemException.Conflict(
+                $"The post is {PostTransitions.Name(current.Status)}; it cannot become {PostTransitions.Name(change.To)}.");
+        }
+        var now = time.GetUtcNow();
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE posts SET
+                status = @to, status_reason = @Reason, updated_at = @now, version = version + 1,
+                body = COALESCE(@Body, body),
+                scheduled_at = COALESCE(@ScheduledAt, scheduled_at),
+                findings = COALESCE(@findings, findings),
+                published_at = COALESCE(@PublishedAt, published_at),
+                publish_ref = COALESCE(@PublishRef, publish_ref)
+            WHERE id = @PostId AND version = @Version
+              AND (@RequireNotFrozen = 0 OR NOT EXISTS (SELECT 1 FROM freezes WHERE lifted_at IS NULL))
+            """,
+            new
+            {
+                change.PostId, to = PostTransitions.Name(change.To), change.Reason, now, change.Body,
+                change.ScheduledAt,
+                findings = change.Findings is null ? null : Serialize(change.Findings),
+                change.PublishedAt, change.PublishRef, current.Version, RequireNotFrozen = change.RequireNotFrozen ? 1 : 0,
+            }, transaction, cancellationToken: cancellationToken));
+        if (updated == 0)
+        {
+            return null;
+        }
+        await audit.AppendAsync(connection, transaction, change.Actor, change.Action, change.PostId, new
+        {
+            from = PostTransitions.Name(current.Status),
+            to = PostTransitions.Name(change.To),
+            reason = change.Reason,
+            scheduledAt = change.ScheduledAt,
+            findings = change.Findings?.Select(f => f.Rule).Distinct(),
+            publishRef = change.PublishRef,
+        });
+        return await GetAsync(connection, transaction, change.PostId, cancellationToken);
+    }
+
+    private static async Task<Post?> GetAsync(DbConnection connection, DbTransaction? transaction, string id, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<PostRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM posts WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+        return row?.ToPost();
+    }
+
+    private static string Serialize(IReadOnlyList<Finding> findings) => JsonSerializer.Serialize(findings, JsonDefaults.Options);
+
+    private sealed class PostRow
+    {
+        public string Id { get; init; } = "";
+        public string Account { get; init; } = "";
+        public string Author { get; init; } = "";
+        public string Body { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string? StatusReason { get; init; }
+        public DateTimeOffset ScheduledAt { get; init; }
+        public string Findings { get; init; } = "[]";
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+        public DateTimeOffset? PublishedAt { get; init; }
+        public string? PublishRef { get; init; }
+        public int Version { get; init; }
+
+        public Post ToPost() => new(
+            Id, Account, Author, Body, PostTransitions.Parse(Status), StatusReason, ScheduledAt,
+            JsonSerializer.Deserialize<Finding[]>(Findings, JsonDefaults.Options)!,
+            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace Gateway.Posts;
+
+/// <summary>
+/// The only list of which status may follow which. Every status write goes through
+/// <see cref="PostStore"/>, which refuses anything this table does not allow.
+/// </summary>
+public static class PostTransitions
+{
+    // What checks can decide after a submit or an edit.
+    private static readonly PostStatus[] CheckOutcomes = [PostStatus.PendingReview, PostStatus.Scheduled, PostStatus.Blocked];
+
+    private static readonly Dictionary<PostStatus, PostStatus[]> Allowed = new()
+    {
+        [PostStatus.PendingReview] = [.. CheckOutcomes, PostStatus.Rejected, PostStatus.Expired, PostStatus.Held, PostStatus.Cancelled],
+        [PostStatus.Scheduled] = [.. CheckOutcomes, PostStatus.Publishing, PostStatus.Held, PostStatus.Expired, PostStatus.Cancelled],
+        [PostStatus.Blocked] = [.. CheckOutcomes, PostStatus.Cancelled],
+        [PostStatus.Held] = [.. CheckOutcomes, PostStatus.Cancelled],
+        [PostStatus.Publishing] = [PostStatus.Published, PostStatus.Failed, PostStatus.Held],
+        [PostStatus.Failed] = [.. CheckOutcomes, PostStatus.Cancelled],
+        [PostStatus.Rejected] = [.. CheckOutcomes, PostStatus.Cancelled],
+        [PostStatus.Expired] = [.. CheckOutcomes, PostStatus.Cancelled],
+        [PostStatus.Published] = [],
+        [PostStatus.Cancelled] = [],
+    };
+
+    public static bool IsAllowed(PostStatus from, PostStatus to) => Allowed[from].Contains(to);
+
+    /// <summary>Statuses from which the body or time may still change (which re-runs the checks).</summary>
+    public static bool IsEditable(PostStatus status) => CheckOutcomes.All(outcome => IsAllowed(status, outcome));
+
+    public static string Name(PostStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+
+    public static PostStatus Parse(string text) =>
+        Enum.GetValues<PostStatus>().FirstOrDefault(s => Name(s) == text, (PostStatus)(-1)) is var status && Enum.IsDefined(status)
+            ? status
+            : throw ProblemException.BadRequest(
+                $"Unknown status '{text}'. Use one of: {string.Join(", ", Enum.GetValues<PostStatus>().Select(Name))}.");
+}

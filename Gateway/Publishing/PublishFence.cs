@@ -1,0 +1,70 @@
+namespace Gateway.Publishing;
+
+/// <summary>
+/// Tracks the publishes that are between their last freeze check and their side effect, so that a freeze can
+/// cancel them and wait until they have settled before it answers. Together with the database fence in
+/// <see cref="Posts.PostStore"/> (scheduled → publishing only while nothing is frozen) this makes the freeze
+/// call's return the point after which nothing leaves.
+/// </summary>
+public sealed class PublishFence
+{
+    private readonly Lock _gate = new();
+    private readonly HashSet<Lease> _leases = [];
+
+    /// <summary>Call before the database fence; dispose when the publish has settled either way.</summary>
+    public Lease Enter(string postId, CancellationToken jobToken)
+    {
+        var lease = new Lease(this, postId, CancellationTokenSource.CreateLinkedTokenSource(jobToken));
+        lock (_gate)
+        {
+            _leases.Add(lease);
+        }
+        return lease;
+    }
+
+    /// <summary>Cancels every publish in flight and waits until each has settled. Returns the ids it stopped.</summary>
+    public async Task<IReadOnlyList<string>> DrainAsync(TimeSpan timeout)
+    {
+        Lease[] inFlight;
+        lock (_gate)
+        {
+            inFlight = [.. _leases];
+        }
+        foreach (var lease in inFlight)
+        {
+            await lease.Cancellation.CancelAsync();
+        }
+        await Task.WhenAll(inFlight.Select(l => l.Settled)).WaitAsync(timeout);
+        return inFlight.Select(l => l.PostId).ToArray();
+    }
+
+    public sealed class Lease : IDisposable
+    {
+        private readonly PublishFence _fence;
+        private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        internal Lease(PublishFence fence, string postId, CancellationTokenSource cancellation)
+        {
+            _fence = fence;
+            PostId = postId;
+            Cancellation = cancellation;
+        }
+
+        public string PostId { get; }
+        internal CancellationTokenSource Cancellation { get; }
+        internal Task Settled => _settled.Task;
+
+        /// <summary>Cancelled when a freeze lands (or the scheduler shuts down).</summary>
+        public CancellationToken Token => Cancellation.Token;
+
+        public void Dispose()
+        {
+            lock (_fence._gate)
+            {
+                _fence._leases.Remove(this);
+            }
+            Cancellation.Dispose();
+            _settled.TrySetResult();
+        }
+    }
+}

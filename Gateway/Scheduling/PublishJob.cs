@@ -1,0 +1,149 @@
+using Gateway.Accounts;
+using Gateway.Audit;
+using Gateway.Freeze;
+using Gateway.Posts;
+using Gateway.Publishing;
+using Gateway.Rules;
+using Polly;
+using Polly.Retry;
+using Quartz;
+
+namespace Gateway.Scheduling;
+
+/// <summary>
+/// The fire-time gate. When a post's trigger fires, everything is read again from the database (not a cache),
+/// right before the side effect: the post, the freeze, the clock, the checks that depend on time. A post that
+/// fails any of them is held with the reason: never lost, never published.
+/// </summary>
+public sealed class PublishJob(
+    PostStore posts,
+    AccountStore accounts,
+    FreezeStore freezes,
+    CheckPipeline checks,
+    PublishFence fence,
+    IEnumerable<IPublisher> publishers,
+    AuditLog audit,
+    GatewayOptions options,
+    TimeProvider time,
+    ILogger<PublishJob> log) : IJob
+{
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        new(FireAsync(context.MergedJobDataMap.GetString(PostScheduler.PostIdKey)!, cancellationToken));
+
+    public async Task FireAsync(string postId, CancellationToken cancellationToken)
+    {
+        var post = await posts.GetAsync(postId, cancellationToken);
+        if (post?.Status == PostStatus.PendingReview)
+        {
+            await ChangeAsync(post, PostStatus.Expired, "post.expired",
+                $"Nobody approved it before its time ({post.ScheduledAt:O}). Approving it now needs a new time.");
+            return;
+        }
+        if (post?.Status != PostStatus.Scheduled)
+        {
+            return; // cancelled, held or edited since the trigger was set: the trigger is stale
+        }
+
+        // 1. The freeze, as the database has it now.
+        var freeze = await freezes.GetAsync(cancellationToken);
+        if (freeze.Frozen)
+        {
+            await HoldAsync(post, FrozenReason(freeze));
+            return;
+        }
+
+        // 2. Its moment. A post that missed it (gateway down, queue frozen) waits for a person to confirm.
+        var now = time.GetUtcNow();
+        if (now - post.ScheduledAt > options.LateGrace)
+        {
+            await HoldAsync(post, $"It was due at {post.ScheduledAt:O} and is {Math.Round((now - post.ScheduledAt).TotalMinutes)} min late " +
+                "(the gateway was down or the queue frozen); reschedule it to confirm it still fits the moment.");
+            return;
+        }
+
+        // 3. The checks whose answer can change between submit and now.
+        var account = await accounts.GetAsync(post.Account, cancellationToken)
+            ?? throw new InvalidOperationException($"Post {post.Id} names account {post.Account}, which does not exist.");
+        var fresh = await checks.RunAsync(new CheckInput(post.Body, account.Profile, post.ScheduledAt, now), CheckPhase.FireTime, cancellationToken);
+        if (CheckPipeline.Worst(fresh) >= Severity.Review)
+        {
+            await HoldAsync(post, "At fire time: " + string.Join("; ", fresh.Where(f => f.Severity >= Severity.Review).Select(f => $"{f.Rule}: {f.Message}")),
+                [.. post.Findings.Where(f => !fresh.Any(n => n.Rule == f.Rule)), .. fresh]);
+            return;
+        }
+
+        // 4. The fence: from here on a freeze cancels this publish, and the status only moves while nothing is frozen.
+        using var lease = fence.Enter(post.Id, cancellationToken);
+        var publishing = await posts.ChangeAsync(
+            new PostChange(post.Id, PostStatus.Publishing, AuditLog.System, "post.publishing", $"Publishing to {account.Id} via {account.Publisher.Type}.")
+            {
+                ExpectedFrom = PostStatus.Scheduled,
+                RequireNotFrozen = true,
+            }, CancellationToken.None);
+        if (publishing is null)
+        {
+            // Either a freeze landed after step 1, or someone changed the post; only the first leaves it scheduled.
+            await HoldAsync(post, FrozenReason(await freezes.GetAsync(CancellationToken.None)));
+            return;
+        }
+
+        // 5. The side effect, retried for transient failures only.
+        var publisher = publishers.Single(p => p.Type == account.Publisher.Type);
+        try
+        {
+            var reference = await Retries(post.Id).ExecuteAsync(
+                async token => await publisher.PublishAsync(publishing, account, time.GetUtcNow(), token), lease.Token);
+            await ChangeAsync(publishing, PostStatus.Published, "post.published", null, publishedAt: time.GetUtcNow(), publishRef: reference);
+        }
+        catch (OperationCanceledException) when (lease.Token.IsCancellationRequested)
+        {
+            var why = cancellationToken.IsCancellationRequested ? "the gateway shut down" : "a freeze landed";
+            await ChangeAsync(publishing, PostStatus.Held, "post.held",
+                $"Stopped while publishing because {why}; it was not confirmed as sent. Check {account.Id} before releasing it.");
+        }
+        catch (PublishException e)
+        {
+            log.LogWarning(e, "Publishing post {PostId} failed", post.Id);
+            await ChangeAsync(publishing, PostStatus.Failed, "post.failed", $"Publishing failed: {e.Message}");
+        }
+    }
+
+    private static string FrozenReason(FreezeState freeze) =>
+        freeze.Frozen
+            ? $"The queue was frozen by {freeze.By} at {freeze.Since:O} ({freeze.Reason}); it came due during the freeze. Reschedule it to confirm."
+            : "The post changed while it was being published.";
+
+    private Task HoldAsync(Post post, string reason, IReadOnlyList<Finding>? findings = null) =>
+        ChangeAsync(post, PostStatus.Held, "post.held", reason, findings: findings);
+
+    private async Task ChangeAsync(Post post, PostStatus to, string action, string? reason,
+        IReadOnlyList<Finding>? findings = null, DateTimeOffset? publishedAt = null, string? publishRef = null)
+    {
+        // Not the job's token: once the side effect is decided, its record must be written even during shutdown.
+        var changed = await posts.ChangeAsync(new PostChange(post.Id, to, AuditLog.System, action, reason)
+        {
+            ExpectedFrom = post.Status,
+            Findings = findings,
+            PublishedAt = publishedAt,
+            PublishRef = publishRef,
+        }, CancellationToken.None);
+        log.LogInformation("Post {PostId}: {From} -> {To} {Reason}", post.Id, post.Status, changed?.Status.ToString() ?? "(changed meanwhile)", reason);
+    }
+
+    private ResiliencePipeline Retries(string postId) => new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<PublishException>(e => e.Transient),
+            MaxRetryAttempts = Math.Max(0, options.Publishing.MaxAttempts - 1),
+            Delay = options.Publishing.RetryDelay,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            OnRetry = args => new ValueTask(audit.AppendAsync(AuditLog.System, "post.publish-retry", postId, new
+            {
+                attempt = args.AttemptNumber + 1,
+                error = args.Outcome.Exception?.Message,
+                delay = args.RetryDelay,
+            })),
+        })
+        .Build();
+}

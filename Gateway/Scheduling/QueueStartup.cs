@@ -1,0 +1,76 @@
+using Gateway.Audit;
+using Gateway.Freeze;
+using Gateway.Posts;
+using Gateway.Storage;
+using Gateway.Users;
+
+namespace Gateway.Scheduling;
+
+/// <summary>
+/// Runs before Quartz starts firing: brings the schema up to date, creates the first admin, and makes the queue
+/// consistent with the database after a stop — a frozen queue stays paused, a post caught mid-publish is held,
+/// and every waiting post has its trigger (a late one is then held by the same rule as at any fire time).
+/// </summary>
+public sealed class QueueStartup(
+    Database database,
+    UserStore users,
+    PostStore posts,
+    FreezeStore freezes,
+    PostScheduler scheduler,
+    TimeProvider time,
+    ILogger<QueueStartup> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken);
+        await CreateFirstAdminAsync(cancellationToken);
+
+        var freeze = await freezes.GetAsync(cancellationToken);
+        if (freeze.Frozen)
+        {
+            await scheduler.PauseAllAsync(freeze.Reason!, freeze.By!, cancellationToken);
+            log.LogWarning("The queue is frozen since {Since} by {By}: {Reason}", freeze.Since, freeze.By, freeze.Reason);
+        }
+
+        foreach (var id in await posts.DueAsync(PostStatus.Publishing, DateTimeOffset.MaxValue, cancellationToken))
+        {
+            await posts.ChangeAsync(new PostChange(id, PostStatus.Held, AuditLog.System, "post.held",
+                "The gateway stopped while this post was being published; whether it reached the network is unknown. Check before releasing it.")
+            {
+                ExpectedFrom = PostStatus.Publishing,
+            }, cancellationToken);
+        }
+
+        foreach (var status in new[] { PostStatus.Scheduled, PostStatus.PendingReview })
+        {
+            foreach (var id in await posts.DueAsync(status, DateTimeOffset.MaxValue, cancellationToken))
+            {
+                if (!await scheduler.IsScheduledAsync(id, cancellationToken) && await posts.GetAsync(id, cancellationToken) is { } post)
+                {
+                    await scheduler.ScheduleAsync(post.Id, post.ScheduledAt, cancellationToken);
+                }
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task CreateFirstAdminAsync(CancellationToken cancellationToken)
+    {
+        if (await users.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+        var (_, token) = await users.CreateAsync("admin", Role.Admin, AuditLog.System, cancellationToken);
+        // Printed once, on the console only (not to the log sinks): it is never stored and never shown again.
+        Console.WriteLine($"""
+
+            CrisisGateway: created the first user 'admin'. Its token, shown only this once:
+
+                {token}
+
+            Use it as 'Authorization: Bearer <token>'. Started at {time.GetUtcNow():O}.
+
+            """);
+    }
+}

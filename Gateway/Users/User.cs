@@ -1,0 +1,3 @@
+namespace Gateway.Users;
+
+public sealed record User(string Name, string Role, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);
