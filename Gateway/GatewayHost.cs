@@ -90,6 +90,7 @@ public static class GatewayHost
                 store.ProvisionSchema();
                 store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
             });
+            q.ConfigureScheduler(s => s.InstanceName = options.SchedulerName);
             q.UseDefaultThreadPool(10);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

@@ -20,6 +20,9 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan LateGrace { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Quartz's scheduler name, stored with every trigger: keep it stable for a data directory.</summary>
+    public string SchedulerName { get; set; } = "crisis-gateway";
+
     public PublishingOptions Publishing { get; set; } = new();
 
     public string DatabasePath => Path.Combine(DataDir, "gateway.db");
