@@ -1,0 +1,201 @@
+using System.Net;
+using Gateway.Freeze;
+using Gateway.Posts;
+using Gateway.Rules;
+using Gateway.Scheduling;
+using Gateway.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Tests;
+
+public sealed class KillSwitchTests
+{
+    [Fact]
+    public async Task Posts_due_right_after_the_freeze_are_never_published_and_are_held_on_unfreeze()
+    {
+        using var gateway = new TestGateway();
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme");
+        var due = DateTimeOffset.UtcNow.AddSeconds(1.5);
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add((await admin.SubmitAsync("acme", $"Post {i}", due)).GetProperty("id").GetString()!);
+        }
+
+        await Task.Delay(due - DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(300));
+        var freeze = await admin.FreezeAsync("Shooting in Aurora");
+        Assert.Equal(HttpStatusCode.OK, freeze.StatusCode);
+        var state = await freeze.ReadJsonAsync();
+        Assert.True(state.GetProperty("frozen").GetBoolean());
+        Assert.Equal("root", state.GetProperty("by").GetString());
+
+        await Task.Delay(due - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2));
+        Assert.Empty(gateway.OutboxIds());
+        foreach (var id in ids)
+        {
+            Assert.Equal("scheduled", await admin.StatusAsync(id));
+        }
+
+        var unfrozen = await admin.UnfreezeAsync();
+        Assert.Equal(ids.Order(), unfrozen.GetProperty("held").EnumerateArray().Select(e => e.GetString()!).Order());
+        await Task.Delay(1500); // resumed triggers must not burst them out
+        Assert.Empty(gateway.OutboxIds());
+        foreach (var id in ids)
+        {
+            var post = await admin.GetPostAsync(id);
+            Assert.Equal("held", post.GetProperty("status").GetString());
+            Assert.Contains("frozen", post.GetProperty("statusReason").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_freeze_racing_the_fire_time_gate_never_lets_a_post_out_after_it_returns()
+    {
+        using var gateway = new TestGateway();
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme");
+        var job = ActivatorUtilities.CreateInstance<PublishJob>(gateway.Services);
+        var killSwitch = gateway.Service<KillSwitch>();
+
+        for (var round = 0; round < 20; round++)
+        {
+            var id = (await admin.SubmitAsync("acme", $"Race {round}", DateTimeOffset.UtcNow.AddHours(1))).GetProperty("id").GetString()!;
+            var fire = Task.Run(() => job.FireAsync(id, CancellationToken.None));
+            await Task.Delay(round % 5); // land the freeze at different points of the gate
+            await killSwitch.FreezeAsync("race", "root", CancellationToken.None);
+            var publishedWhenFreezeReturned = gateway.OutboxIds().Contains(id);
+            await fire;
+
+            var status = await admin.StatusAsync(id);
+            Assert.Equal(publishedWhenFreezeReturned, gateway.OutboxIds().Contains(id));
+            Assert.Equal(publishedWhenFreezeReturned ? "published" : "held", status);
+            await killSwitch.UnfreezeAsync("next round", "root", CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_post_already_inside_the_gate_when_the_freeze_lands_is_held_not_published()
+    {
+        var check = new BlockingCheck();
+        using var gateway = new TestGateway(services: s => s.AddSingleton<ICheck>(check));
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme");
+        var id = (await admin.SubmitAsync("acme", "Happy Friday!", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
+
+        check.Armed = true;
+        await check.Entered.WaitAsync(TimeSpan.FromSeconds(30)); // the job is running its fire-time checks
+        Assert.Equal(HttpStatusCode.OK, (await admin.FreezeAsync()).StatusCode);
+        check.Release();
+
+        Assert.Equal("held", await admin.WaitForStatusAsync(id, "held", "published"));
+        Assert.Empty(gateway.OutboxIds());
+        Assert.Contains("frozen", (await admin.GetPostAsync(id)).GetProperty("statusReason").GetString());
+    }
+
+    [Fact]
+    public async Task Posts_submitted_during_a_freeze_are_checked_but_not_released_and_future_ones_resume()
+    {
+        using var gateway = new TestGateway();
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme");
+        await admin.FreezeAsync();
+
+        var stale = (await admin.SubmitAsync("acme", "Due during the freeze", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
+        var later = (await admin.SubmitAsync("acme", "Due after the freeze", DateTimeOffset.UtcNow.AddSeconds(4))).GetProperty("id").GetString()!;
+        var blocked = await admin.SubmitAsync("acme", "x", DateTimeOffset.UtcNow.AddSeconds(4));
+        Assert.Equal("scheduled", blocked.GetProperty("status").GetString()); // checks still ran (outbox has no limit)
+        await Task.Delay(2000);
+        Assert.Equal("scheduled", await admin.StatusAsync(stale));
+
+        var unfrozen = await admin.UnfreezeAsync();
+        Assert.Equal([stale], unfrozen.GetProperty("held").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal("published", await admin.WaitForStatusAsync(later, "published", "held"));
+        Assert.Equal("held", await admin.StatusAsync(stale));
+        Assert.DoesNotContain(stale, gateway.OutboxIds());
+    }
+
+    [Fact]
+    public async Task The_freeze_survives_a_restart()
+    {
+        string dataDir, id;
+        using (var first = new TestGateway())
+        {
+            var admin = await first.SignInAsync("root", "admin");
+            await admin.CreateAccountAsync("acme");
+            id = (await admin.SubmitAsync("acme", "Scheduled before the crisis", DateTimeOffset.UtcNow.AddSeconds(2))).GetProperty("id").GetString()!;
+            await admin.FreezeAsync("Hurricane");
+            dataDir = first.DataDir;
+        }
+
+        using var second = new TestGateway(dataDir);
+        var state = await second.Service<FreezeStore>().GetAsync();
+        Assert.True(state.Frozen);
+        Assert.Equal("Hurricane", state.Reason);
+        var reader = await second.SignInAsync("rita", "reviewer");
+        var shown = await (await reader.GetAsync("/api/freeze")).ReadJsonAsync();
+        Assert.True(shown.GetProperty("frozen").GetBoolean());
+
+        await Task.Delay(3500);
+        Assert.Equal("scheduled", await reader.StatusAsync(id));
+        Assert.Empty(second.OutboxIds());
+    }
+
+    [Fact]
+    public async Task A_post_whose_time_passed_while_the_gateway_was_down_is_held_on_start()
+    {
+        var settings = new Dictionary<string, string?> { ["Gateway:LateGrace"] = "00:00:01" };
+        string dataDir, id;
+        using (var first = new TestGateway(settings: settings))
+        {
+            var admin = await first.SignInAsync("root", "admin");
+            await admin.CreateAccountAsync("acme");
+            id = (await admin.SubmitAsync("acme", "Happy Friday!", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
+            dataDir = first.DataDir;
+        }
+        await Task.Delay(3000); // down past its time and the grace
+
+        using var second = new TestGateway(dataDir, settings);
+        var reader = await second.SignInAsync("rita", "reviewer");
+        Assert.Equal("held", await reader.WaitForStatusAsync(id, "held", "published"));
+        Assert.Contains("late", (await reader.GetPostAsync(id)).GetProperty("statusReason").GetString());
+        Assert.Empty(second.OutboxIds());
+    }
+
+    [Fact]
+    public async Task Freezing_needs_a_reason_and_unfreezing_a_thawed_queue_is_a_conflict()
+    {
+        using var gateway = new TestGateway();
+        var admin = await gateway.SignInAsync("root", "admin");
+        var noReason = await admin.PostJsonAsync("/api/freeze", new { reason = " " });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("reason", (await noReason.ReadJsonAsync()).GetProperty("detail").GetString());
+        Assert.False((await gateway.Service<FreezeStore>().GetAsync()).Frozen);
+
+        var request = new HttpRequestMessage(HttpMethod.Delete, "/api/freeze") { Content = Support.Api.JsonContent(new { reason = "x" }) };
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.SendAsync(request)).StatusCode);
+    }
+
+    /// <summary>A fire-time check that, once armed, waits inside the gate until the test lets it go.</summary>
+    private sealed class BlockingCheck : ICheck
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public volatile bool Armed;
+        public string Name => "blocking";
+        public bool RerunAtFireTime => true;
+        public Task Entered => _entered.Task;
+        public void Release() => _release.TrySetResult();
+
+        public async ValueTask<IReadOnlyList<Finding>> RunAsync(CheckInput input, CancellationToken cancellationToken)
+        {
+            if (Armed)
+            {
+                _entered.TrySetResult();
+                await _release.Task.WaitAsync(cancellationToken);
+            }
+            return [];
+        }
+    }
+}
