@@ -32,6 +32,19 @@ public static class AddressGuard
         (IPAddress.Parse("2002::"), 16),        // 6to4 likewise
     ];
 
+    /// <summary>The refusal behind an exception, if that is what it was (the HTTP stack wraps it).</summary>
+    public static ForbiddenAddressException? RefusalIn(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is ForbiddenAddressException refusal)
+            {
+                return refusal;
+            }
+        }
+        return null;
+    }
+
     public static bool IsForbidden(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)

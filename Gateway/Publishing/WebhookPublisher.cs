@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Gateway.Accounts;
 using Gateway.Posts;
+using Gateway.Rules.Net;
 
 namespace Gateway.Publishing;
 
@@ -36,9 +37,9 @@ public sealed class WebhookPublisher(IHttpClientFactory clients) : IPublisher
         {
             response = await client.SendAsync(request, cancellationToken);
         }
-        catch (HttpRequestException e) when (e is Rules.Net.ForbiddenAddressException)
+        catch (HttpRequestException e) when (AddressGuard.RefusalIn(e) is { } refusal)
         {
-            throw new PublishException(e.Message, transient: false, e);
+            throw new PublishException(refusal.Message, transient: false, e);
         }
         catch (HttpRequestException e)
         {
