@@ -73,13 +73,6 @@ public sealed class NetworkLimits
             {
                 throw file.Error(valueNode, $"'{network}' must be a number or a mapping with 'limit'");
             }
-            var limitNode = YamlRuleFile.Child(settings, "limit") ?? throw file.Error(settings, $"'{network}' needs a 'limit'");
-            var unit = YamlRuleFile.Child(settings, "unit") is { } unitNode ? file.Scalar(unitNode, "unit") : "graphemes";
-            if (unit is not ("graphemes" or "code-points"))
-            {
-                throw file.Error(YamlRuleFile.Child(settings, "unit")!, $"unit must be 'graphemes' or 'code-points', not '{unit}'");
-            }
-            var urlNode = YamlRuleFile.Child(settings, "url-length");
             foreach (var (key, _) in settings.Children)
             {
                 if (file.Scalar(key, "a setting") is not ("limit" or "unit" or "url-length"))
@@ -87,6 +80,13 @@ public sealed class NetworkLimits
                     throw file.Error(key, $"unknown setting '{((YamlScalarNode)key).Value}' (expected limit, unit, url-length)");
                 }
             }
+            var limitNode = YamlRuleFile.Child(settings, "limit") ?? throw file.Error(settings, $"'{network}' needs a 'limit'");
+            var unit = YamlRuleFile.Child(settings, "unit") is { } unitNode ? file.Scalar(unitNode, "unit") : "graphemes";
+            if (unit is not ("graphemes" or "code-points"))
+            {
+                throw file.Error(YamlRuleFile.Child(settings, "unit")!, $"unit must be 'graphemes' or 'code-points', not '{unit}'");
+            }
+            var urlNode = YamlRuleFile.Child(settings, "url-length");
             limits.Add(new NetworkLimit(
                 network,
                 file.PositiveInt(limitNode, $"the limit of '{network}'"),

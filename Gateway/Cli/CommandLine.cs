@@ -16,7 +16,8 @@ public static class CommandLine
         Options from configuration apply, e.g. --Gateway:DataDir=/var/lib/crisis-gateway
         """;
 
-    public static bool Handles(string command) => command is "users" or "help" or "--help" or "-h";
+    /// <summary>A first word that is not an option is a command; options alone start the server.</summary>
+    public static bool Handles(string first) => !first.StartsWith('-') || first is "--help" or "-h";
 
     public static async Task<int> RunAsync(string[] args)
     {

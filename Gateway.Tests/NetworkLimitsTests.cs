@@ -1,0 +1,66 @@
+using Gateway.Rules;
+using Gateway.Tests.Support;
+
+namespace Gateway.Tests;
+
+public sealed class NetworkLimitsTests
+{
+    private static readonly NetworkLimits Shipped = NetworkLimits.Load(Paths.Rules);
+
+    private static string WriteRules(string yaml)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "crisis-gateway-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, NetworkLimits.FileName), yaml);
+        return dir;
+    }
+
+    [Theory]
+    [InlineData("x", 280)]
+    [InlineData("mastodon", 500)]
+    [InlineData("bluesky", 300)]
+    [InlineData("linkedin", 3000)]
+    [InlineData("instagram", 2200)]
+    public void The_shipped_pack_knows_the_networks(string network, int limit) =>
+        Assert.Equal(limit, Shipped.For(network)?.Limit);
+
+    [Fact]
+    public void Bluesky_counts_graphemes_and_x_counts_links_as_23()
+    {
+        var family = "👨‍👩‍👧‍👦"; // one grapheme, seven code points
+        Assert.Equal(1, Shipped.For("bluesky")!.Measure(family, out _));
+        Assert.Equal(7, Shipped.For("x")!.Measure(family, out _));
+        Assert.Equal(23 + 4, Shipped.For("x")!.Measure("See https://example.com/" + new string('p', 200), out _));
+    }
+
+    [Fact]
+    public async Task The_finding_points_at_the_text_past_the_limit()
+    {
+        var check = new NetworkLengthCheck(Shipped);
+        var body = new string('é', 300);
+        Assert.Empty(await check.RunAsync(new CheckInput(body, new AccountProfile("a", "bluesky", "brand", "en"), default, default), default));
+
+        var over = await check.RunAsync(new CheckInput(body + "!!", new AccountProfile("a", "bluesky", "brand", "en"), default, default), default);
+        var finding = Assert.Single(over);
+        Assert.Equal(("network.length", Severity.Block, 300, 2, "!!"), (finding.Rule, finding.Severity, finding.Start, finding.Length, finding.Match));
+        Assert.Equal("302", over[0].Evidence!["length"]);
+        Assert.Empty(await check.RunAsync(new CheckInput(body + "!!", new AccountProfile("a", "outbox", "brand", "en"), default, default), default));
+    }
+
+    [Theory]
+    [InlineData("networks:\n  x:\n    limit: -3\n", 3, 12, "positive whole number")]
+    [InlineData("networks:\n  x: 280\n  bluesky:\n    limt: 300\n", 4, 5, "unknown setting 'limt'")]
+    [InlineData("networks:\n  x: [280\n", 3, 1, "")]
+    [InlineData("networks:\n  x:\n    limit: 280\n    unit: words\n", 4, 11, "unit must be")]
+    [InlineData("nets: {}\n", 1, 1, "missing 'networks'")]
+    public void A_broken_file_names_the_file_line_and_problem(string yaml, int line, int column, string problem)
+    {
+        var dir = WriteRules(yaml);
+        var error = Assert.Throws<RuleFileException>(() => NetworkLimits.Load(dir));
+        Assert.Equal(Path.Combine(dir, NetworkLimits.FileName), error.File);
+        Assert.Equal(line, error.Line);
+        Assert.Equal(column, error.Column);
+        Assert.Contains(problem, error.Problem);
+        Assert.StartsWith($"{error.File}:{line}:{column}: ", error.Message);
+    }
+}

@@ -1,0 +1,38 @@
+using Gateway.Posts;
+
+namespace Gateway.Tests;
+
+public sealed class PostTransitionsTests
+{
+    [Theory]
+    [InlineData(PostStatus.Published)]
+    [InlineData(PostStatus.Cancelled)]
+    public void Final_statuses_go_nowhere(PostStatus final) =>
+        Assert.All(Enum.GetValues<PostStatus>(), to => Assert.False(PostTransitions.IsAllowed(final, to)));
+
+    [Fact]
+    public void Only_a_scheduled_post_can_start_publishing_and_only_a_publishing_one_can_be_published()
+    {
+        Assert.Equal([PostStatus.Scheduled], Enum.GetValues<PostStatus>().Where(s => PostTransitions.IsAllowed(s, PostStatus.Publishing)));
+        Assert.Equal([PostStatus.Publishing], Enum.GetValues<PostStatus>().Where(s => PostTransitions.IsAllowed(s, PostStatus.Published)));
+    }
+
+    [Fact]
+    public void Statuses_have_their_exact_api_names()
+    {
+        Assert.Equal(
+            ["pending_review", "scheduled", "blocked", "held", "publishing", "published", "failed", "rejected", "expired", "cancelled"],
+            Enum.GetValues<PostStatus>().Select(PostTransitions.Name));
+        Assert.Equal(PostStatus.PendingReview, PostTransitions.Parse("pending_review"));
+    }
+
+    [Fact]
+    public void What_is_in_flight_or_final_cannot_be_edited()
+    {
+        Assert.False(PostTransitions.IsEditable(PostStatus.Publishing));
+        Assert.False(PostTransitions.IsEditable(PostStatus.Published));
+        Assert.False(PostTransitions.IsEditable(PostStatus.Cancelled));
+        Assert.True(PostTransitions.IsEditable(PostStatus.Held));
+        Assert.True(PostTransitions.IsEditable(PostStatus.Rejected));
+    }
+}
