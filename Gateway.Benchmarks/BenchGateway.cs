@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Gateway.Accounts;
+using Gateway.Posts;
+using Gateway.Users;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Benchmarks;
+
+/// <summary>A real gateway on a loopback port with a fresh data directory, driven over HTTP.</summary>
+public sealed class BenchGateway : IAsyncDisposable
+{
+    private BenchGateway(WebApplication app, HttpClient admin, User adminUser)
+    {
+        App = app;
+        Admin = admin;
+        AdminUser = adminUser;
+    }
+
+    public WebApplication App { get; }
+    public HttpClient Admin { get; }
+    public User AdminUser { get; }
+    public string DataDir => App.Services.GetRequiredService<GatewayOptions>().DataDir;
+
+    public static async Task<BenchGateway> StartAsync(params string[] extra)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "crisis-gateway-bench", Guid.NewGuid().ToString("N"));
+        var rules = Path.Combine(FindRoot(), "rules");
+        var app = GatewayHost.Build([
+            "--urls=http://127.0.0.1:0", $"--Gateway:DataDir={dataDir}", $"--Gateway:RulesDir={rules}",
+            "--Logging:LogLevel:Default=Warning", .. extra]);
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var (user, token) = await app.Services.GetRequiredService<UserStore>().CreateAsync("bench", Role.Admin, "bench");
+        var admin = new HttpClient { BaseAddress = new Uri(url) };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        await app.Services.GetRequiredService<AccountStore>().SaveAsync("acme",
+            new AccountRequest("acme", "outbox", "brand", "en", ["bench"], null), create: true, "bench");
+        return new BenchGateway(app, admin, user);
+    }
+
+    /// <summary>Submits through the service (the same path as the API, without HTTP overhead in the setup).</summary>
+    public async Task<IReadOnlyList<string>> SubmitAsync(int count, Func<int, DateTimeOffset> at)
+    {
+        var service = App.Services.GetRequiredService<PostService>();
+        var ids = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var post = await service.SubmitAsync(new SubmitPost("acme", $"Post number {i} of the benchmark.", at(i).ToString("O")), AdminUser, CancellationToken.None);
+            ids.Add(post.Id);
+        }
+        return ids;
+    }
+
+    public async Task<HttpResponseMessage> FreezeAsync() =>
+        (await Admin.PostAsJsonAsync("/api/freeze", new { reason = "benchmark" })).EnsureSuccessStatusCode();
+
+    public async Task UnfreezeAsync() =>
+        (await Admin.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/freeze") { Content = JsonContent.Create(new { reason = "benchmark" }) }))
+        .EnsureSuccessStatusCode();
+
+    public async ValueTask DisposeAsync()
+    {
+        Admin.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CrisisGateway.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Run the benchmarks from inside the repository.");
+    }
+}

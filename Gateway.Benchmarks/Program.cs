@@ -1,0 +1,13 @@
+using BenchmarkDotNet.Running;
+using Gateway.Benchmarks;
+
+// dotnet run -c Release --project Gateway.Benchmarks -- lateness [posts] [spread-seconds]
+// dotnet run -c Release --project Gateway.Benchmarks -- --filter '*Freeze*'
+if (args is ["lateness", ..])
+{
+    var posts = args.Length > 1 ? int.Parse(args[1]) : 1000;
+    var spread = TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2]) : 0);
+    await LatenessRun.RunAsync(posts, spread);
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(FreezeBenchmark).Assembly).Run(args);
