@@ -54,7 +54,8 @@ public static class GatewayHost
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ISqlDialect>(new SqliteDialect(options.DatabasePath));
+        var dialect = new SqliteDialect(options.DatabasePath, options.SchedulerPath);
+        services.AddSingleton<ISqlDialect>(dialect);
         services.AddSingleton<Database>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UserStore>();
@@ -85,7 +86,7 @@ public static class GatewayHost
         {
             q.UsePersistentStore(store =>
             {
-                store.UseSqlite($"Data Source={options.SchedulerPath};Default Timeout=30");
+                dialect.ConfigureScheduler(store);
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
                 store.ConfigureStore(o => o.StoreJobDataAsStrings = true);

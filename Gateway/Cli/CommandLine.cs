@@ -78,7 +78,7 @@ public static class CommandLine
             .AddInMemoryCollection(named.Where(n => n.Key.Contains(':')).Select(n => KeyValuePair.Create(n.Key, (string?)n.Value)))
             .Build();
         var options = GatewayHost.LoadOptions(configuration, Directory.GetCurrentDirectory());
-        var database = new Database(new SqliteDialect(options.DatabasePath));
+        var database = new Database(new SqliteDialect(options.DatabasePath, options.SchedulerPath));
         await database.MigrateAsync();
         return new UserStore(database, new AuditLog(database, TimeProvider.System), TimeProvider.System);
     }

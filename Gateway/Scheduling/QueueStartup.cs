@@ -17,12 +17,14 @@ public sealed class QueueStartup(
     PostStore posts,
     FreezeStore freezes,
     PostScheduler scheduler,
+    ISqlDialect dialect,
     TimeProvider time,
     ILogger<QueueStartup> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await database.MigrateAsync(cancellationToken);
+        await dialect.PrepareSchedulerAsync(cancellationToken);
         await CreateFirstAdminAsync(cancellationToken);
 
         var freeze = await freezes.GetAsync(cancellationToken);

@@ -1,10 +1,12 @@
 using System.Data.Common;
+using Quartz;
 
 namespace Gateway.Storage;
 
 /// <summary>
-/// Everything that differs between database engines. The rest of the storage code speaks portable SQL
-/// (parameters, <c>ON CONFLICT</c>, partial indexes), so moving to PostgreSQL means one more implementation of this.
+/// Everything that differs between database engines, for the gateway's tables and for Quartz's store. The rest
+/// of the storage code speaks portable SQL (parameters, <c>ON CONFLICT</c>), so moving to PostgreSQL means one
+/// more implementation of this.
 /// </summary>
 public interface ISqlDialect
 {
@@ -15,4 +17,10 @@ public interface ISqlDialect
 
     /// <summary>One-time settings when the schema is created or upgraded.</summary>
     Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Points Quartz's persistent store at this engine.</summary>
+    void ConfigureScheduler(IPersistentStoreBuilder store);
+
+    /// <summary>One-time settings for Quartz's store, before the scheduler first opens it.</summary>
+    Task PrepareSchedulerAsync(CancellationToken cancellationToken);
 }

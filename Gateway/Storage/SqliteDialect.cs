@@ -1,13 +1,31 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Quartz;
 
 namespace Gateway.Storage;
 
-/// <summary>The embedded default: one SQLite file under the data directory.</summary>
-public sealed class SqliteDialect(string path) : ISqlDialect
+/// <summary>The embedded default: two SQLite files under the data directory, the gateway's and Quartz's.</summary>
+public sealed class SqliteDialect(string databasePath, string schedulerPath) : ISqlDialect
 {
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    private readonly string _connectionString = ConnectionString(databasePath);
+
+    public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
+
+    public string AutoIncrementKey => "INTEGER PRIMARY KEY AUTOINCREMENT";
+
+    public Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => EnableWalAsync(connection, cancellationToken);
+
+    public void ConfigureScheduler(IPersistentStoreBuilder store) => store.UseSqlite(ConnectionString(schedulerPath));
+
+    public async Task PrepareSchedulerAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(ConnectionString(schedulerPath));
+        await connection.OpenAsync(cancellationToken);
+        await EnableWalAsync(connection, cancellationToken);
+    }
+
+    private static string ConnectionString(string path) => new SqliteConnectionStringBuilder
     {
         DataSource = path,
         Mode = SqliteOpenMode.ReadWriteCreate,
@@ -16,15 +34,11 @@ public sealed class SqliteDialect(string path) : ISqlDialect
         DefaultTimeout = 30,
     }.ToString();
 
-    public string Path => path;
-
-    public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
-
-    public string AutoIncrementKey => "INTEGER PRIMARY KEY AUTOINCREMENT";
-
-    public async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        // WAL lets readers (the API, the fire-time gate) run while a writer commits; it is a property of the file.
-        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", cancellationToken: cancellationToken));
-    }
+    /// <summary>
+    /// WAL lets readers (the API, the fire-time gate) run while a writer commits, and costs one fsync per commit
+    /// instead of several; it is a property of the file, so setting it once is enough. Commits stay fully
+    /// synchronous: an acknowledged freeze must survive a power cut.
+    /// </summary>
+    private static Task EnableWalAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=WAL", cancellationToken: cancellationToken));
 }
