@@ -30,6 +30,10 @@ public sealed class YamlRuleFile
         {
             throw new RuleFileException(path, e.Start.Line, e.Start.Column, e.InnerException?.Message ?? e.Message);
         }
+        catch (IOException e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new RuleFileException(path, 0, 0, "the file does not exist; set Gateway:RulesDir to the folder with the rule packs");
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
             throw new RuleFileException(path, 1, 1, "expected a mapping at the top of the file");

@@ -28,6 +28,8 @@ public static class GatewayHost
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
+        // Posts are at most a few kilobytes; nothing the API takes needs more than this.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         var options = LoadOptions(builder.Configuration, builder.Environment.ContentRootPath);
         AddServices(builder.Services, options);
 

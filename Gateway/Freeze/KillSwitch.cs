@@ -42,10 +42,18 @@ public sealed class KillSwitch(
         }, CancellationToken.None);
 
         await scheduler.PauseAllAsync(state.Reason!, state.By!, CancellationToken.None);
-        var stopped = await fence.DrainAsync(DrainTimeout);
-        if (stopped.Count > 0)
+        try
         {
-            log.LogWarning("Freeze stopped {Count} post(s) in flight: {PostIds}", stopped.Count, stopped);
+            var stopped = await fence.DrainAsync(DrainTimeout);
+            if (stopped.Count > 0)
+            {
+                log.LogWarning("Freeze stopped {Count} post(s) in flight: {PostIds}", stopped.Count, stopped);
+            }
+        }
+        catch (TimeoutException)
+        {
+            // Only a publisher that ignores cancellation gets here; the database fence still holds everything else.
+            log.LogCritical("A publish in flight did not stop within {Timeout} of the freeze", DrainTimeout);
         }
         return state;
     }

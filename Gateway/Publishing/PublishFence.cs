@@ -32,7 +32,14 @@ public sealed class PublishFence
         }
         foreach (var lease in inFlight)
         {
-            await lease.Cancellation.CancelAsync();
+            try
+            {
+                await lease.Cancellation.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // settled between the snapshot and now: nothing left to stop
+            }
         }
         await Task.WhenAll(inFlight.Select(l => l.Settled)).WaitAsync(timeout);
         return inFlight.Select(l => l.PostId).ToArray();

@@ -91,9 +91,13 @@ public sealed class PublishJob(
         var publisher = publishers.Single(p => p.Type == account.Publisher.Type);
         try
         {
-            var reference = await Retries(post.Id).ExecuteAsync(
-                async token => await publisher.PublishAsync(publishing, account, time.GetUtcNow(), token), lease.Token);
-            await ChangeAsync(publishing, PostStatus.Published, "post.published", null, publishedAt: time.GetUtcNow(), publishRef: reference);
+            var publishedAt = now;
+            var reference = await Retries(post.Id).ExecuteAsync(async token =>
+            {
+                publishedAt = time.GetUtcNow();
+                return await publisher.PublishAsync(publishing, account, publishedAt, token);
+            }, lease.Token);
+            await ChangeAsync(publishing, PostStatus.Published, "post.published", null, publishedAt: publishedAt, publishRef: reference);
         }
         catch (OperationCanceledException) when (lease.Token.IsCancellationRequested)
         {
