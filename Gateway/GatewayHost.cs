@@ -3,6 +3,8 @@ using Gateway.Api;
 using Gateway.Audit;
 using Gateway.Auth;
 using Gateway.Freeze;
+using Gateway.Notifications;
+using Gateway.Reviews;
 using Gateway.Posts;
 using Gateway.Publishing;
 using Gateway.Rules;
@@ -68,6 +70,18 @@ public static class GatewayHost
         services.AddSingleton<PostService>();
         services.AddSingleton<PublishFence>();
         services.AddSingleton<KillSwitch>();
+        services.AddSingleton(ReviewPolicy.Load(options.RulesDir));
+        services.AddSingleton<ReviewStore>();
+        services.AddSingleton<ReviewService>();
+        services.AddSingleton(options.Notifications);
+        services.AddSingleton<Notifier>();
+        services.AddHostedService<NotificationDispatcher>();
+        services.AddHttpClient(NotificationDispatcher.ClientName, c =>
+            {
+                c.Timeout = TimeSpan.FromSeconds(10);
+                c.DefaultRequestHeaders.UserAgent.ParseAdd("CrisisGateway/1.0 (+notifications)");
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => AddressGuard.CreateHandler(options.Notifications.AllowPrivateAddresses));
 
         services.AddSingleton(NetworkLimits.Load(options.RulesDir));
         services.AddSingleton<ICheck, NetworkLengthCheck>();

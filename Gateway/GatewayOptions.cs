@@ -25,6 +25,8 @@ public sealed class GatewayOptions
 
     public PublishingOptions Publishing { get; set; } = new();
 
+    public Notifications.NotificationOptions Notifications { get; set; } = new();
+
     public string DatabasePath => Path.Combine(DataDir, "gateway.db");
 
     public string SchedulerPath => Path.Combine(DataDir, "quartz.db");

@@ -3,6 +3,7 @@ using Gateway.Audit;
 using Gateway.Auth;
 using Gateway.Freeze;
 using Gateway.Posts;
+using Gateway.Reviews;
 using Gateway.Users;
 using System.Security.Claims;
 
@@ -64,6 +65,20 @@ public static class Endpoints
             Results.Ok(await service.RescheduleAsync(id, request, user.ToUser(), ct))).RequireAuthorization(Policies.Editor);
         posts.MapDelete("/{id}", async (string id, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
             Results.Ok(await service.CancelAsync(id, user.ToUser(), ct))).RequireAuthorization(Policies.Editor);
+
+        posts.MapPost("/{id}/reviews", async (string id, ReviewRequest request, ReviewService service, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(await service.ReviewAsync(id, request, user.ToUser(), ct))).RequireAuthorization(Policies.Reviewer);
+        posts.MapGet("/{id}/reviews", async (string id, ReviewStore store, CancellationToken ct) => Results.Ok(await store.HistoryAsync(id, ct)));
+        posts.MapPost("/{id}/override", async (string id, OverrideRequest request, ReviewService service, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(await service.OverrideAsync(id, request, user.ToUser(), ct))).RequireAuthorization(Policies.Admin);
+        posts.MapPost("/{id}/comments", async (string id, CommentRequest request, ReviewService service, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var comment = await service.CommentAsync(id, request, user.ToUser(), ct);
+            return Results.Created($"/api/posts/{id}/comments", comment);
+        });
+        posts.MapGet("/{id}/comments", async (string id, ReviewStore store, CancellationToken ct) => Results.Ok(await store.CommentsAsync(id, ct)));
+        api.MapGet("/reviews", async (ReviewService service, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(await service.InboxAsync(user.ToUser(), ct))).RequireAuthorization(Policies.Reviewer);
 
         api.MapPost("/check", async (CheckDraft request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
             Results.Ok(new { findings = await service.PreviewAsync(request, user.ToUser(), ct) })).RequireAuthorization(Policies.Editor);

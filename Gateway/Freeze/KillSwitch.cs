@@ -1,5 +1,6 @@
 using Dapper;
 using Gateway.Audit;
+using Gateway.Notifications;
 using Gateway.Posts;
 using Gateway.Publishing;
 using Gateway.Scheduling;
@@ -18,6 +19,7 @@ public sealed class KillSwitch(
     PostStore posts,
     PostScheduler scheduler,
     PublishFence fence,
+    Notifier notifier,
     TimeProvider time,
     ILogger<KillSwitch> log)
 {
@@ -38,6 +40,8 @@ public sealed class KillSwitch(
                 "INSERT INTO freezes (id, reason, frozen_by, frozen_at) VALUES (@id, @reason, @actor, @now)",
                 new { id = Guid.CreateVersion7().ToString("N"), reason, actor, now }, t);
             await audit.AppendAsync(c, t, actor, "freeze", null, new { reason });
+            await notifier.EnqueueAsync(c, t, new NotificationEvent("freeze", [], null, null,
+                $"FREEZE: {actor} froze the whole queue: {reason}. Nothing is published until an admin unfreezes; do not schedule more."));
             return new FreezeState(true, now, actor, reason);
         }, CancellationToken.None);
 
@@ -74,6 +78,8 @@ public sealed class KillSwitch(
                 "UPDATE freezes SET lifted_at = @now, lifted_by = @actor, lift_reason = @reason WHERE lifted_at IS NULL",
                 new { now, actor, reason }, t);
             await audit.AppendAsync(c, t, actor, "unfreeze", null, new { reason, frozenSince = current.Since, frozenBy = current.By });
+            await notifier.EnqueueAsync(c, t, new NotificationEvent("unfreeze", [], null, null,
+                $"Unfrozen by {actor}: {reason}. Posts that came due during the freeze are held for confirmation."));
             // Quartz would fire these the moment triggers resume; they missed their moment and need a person.
             var due = await c.QueryAsync<string>(
                 "SELECT id FROM posts WHERE status = @status AND scheduled_at <= @now",

@@ -16,4 +16,10 @@ public sealed record Post(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PublishedAt,
     string? PublishRef,
-    int Version);
+    int Version,
+    int RequiredApprovals = 0)
+{
+    /// <summary>What a reviewer approves: the body, the account and the time. Any change makes a different hash.</summary>
+    public string ContentHash => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes($"{Account}\n{Storage.UtcTimeHandler.ToText(ScheduledAt)}\n{Body}")));
+}

@@ -17,6 +17,7 @@ public sealed record PostChange(string PostId, PostStatus To, string Actor, stri
     public string? Body { get; init; }
     public DateTimeOffset? ScheduledAt { get; init; }
     public IReadOnlyList<Finding>? Findings { get; init; }
+    public int? RequiredApprovals { get; init; }
     public DateTimeOffset? PublishedAt { get; init; }
     public string? PublishRef { get; init; }
 }

@@ -1,4 +1,5 @@
 using Gateway.Accounts;
+using Gateway.Reviews;
 using Gateway.Rules;
 using Gateway.Scheduling;
 using Gateway.Users;
@@ -14,6 +15,8 @@ public sealed class PostService(
     AccountStore accounts,
     CheckPipeline checks,
     PostScheduler scheduler,
+    ReviewPolicy policy,
+    ReviewStore reviews,
     GatewayOptions options,
     TimeProvider time)
 {
@@ -25,11 +28,11 @@ public sealed class PostService(
         var account = await WritableAccountAsync(request.Account, author, cancellationToken);
         var body = ValidBody(request.Body);
         var scheduledAt = ValidTime(request.ScheduledAt);
-        var findings = await RunChecksAsync(body, account, scheduledAt, cancellationToken);
+        var (findings, required) = await AssessAsync(body, account, scheduledAt, author.Name, cancellationToken);
         var (status, reason) = Decide(findings);
         var now = time.GetUtcNow();
         var post = new Post(Guid.CreateVersion7().ToString("N"), account.Id, author.Name, body, status, reason, scheduledAt,
-            findings, now, now, null, null, 1);
+            findings, now, now, null, null, 1, status == PostStatus.PendingReview ? required : 0);
         await posts.InsertAsync(post, cancellationToken);
         await SyncTriggerAsync(post, cancellationToken);
         return post;
@@ -53,15 +56,22 @@ public sealed class PostService(
         }
         var body = request.Body is null ? post.Body : ValidBody(request.Body);
         var scheduledAt = request.ScheduledAt is null ? post.ScheduledAt : ValidTime(request.ScheduledAt);
-        var findings = await RunChecksAsync(body, account, scheduledAt, cancellationToken);
+        var (findings, required) = await AssessAsync(body, account, scheduledAt, post.Author, cancellationToken);
         var (status, reason) = Decide(findings);
+        if (status == PostStatus.Scheduled && (post.Status is PostStatus.PendingReview or PostStatus.Rejected || post.RequiredApprovals > 0))
+        {
+            // Once a post is in review, what goes out must be what a colleague saw.
+            (status, reason, required) = (PostStatus.PendingReview, "Edited after review had started: it needs a fresh second opinion.", Math.Max(1, post.RequiredApprovals));
+        }
         var changed = await posts.ChangeAsync(new PostChange(id, status, actor.Name, "post.edited", reason)
         {
             ExpectedFrom = post.Status,
             Body = body,
             ScheduledAt = scheduledAt,
             Findings = findings,
+            RequiredApprovals = status == PostStatus.PendingReview ? required : post.RequiredApprovals,
         }, cancellationToken) ?? throw ProblemException.Conflict("The post changed while you were editing it; load it again and retry.");
+        await reviews.VoidOutdatedAsync(id, changed.ContentHash, time.GetUtcNow(), cancellationToken);
         await SyncTriggerAsync(changed, cancellationToken);
         return changed;
     }
@@ -104,6 +114,16 @@ public sealed class PostService(
         {
             await scheduler.UnscheduleAsync(post.Id, cancellationToken);
         }
+    }
+
+    /// <summary>The checks' findings plus the review policy's, and how many approvals the post would need.</summary>
+    private async Task<(IReadOnlyList<Finding> Findings, int RequiredApprovals)> AssessAsync(
+        string body, Account account, DateTimeOffset scheduledAt, string author, CancellationToken cancellationToken)
+    {
+        var findings = await RunChecksAsync(body, account, scheduledAt, cancellationToken);
+        var earlier = await posts.CountByAuthorAsync(author, cancellationToken);
+        var demand = policy.Evaluate(new PolicyInput(account.Id, body, scheduledAt, earlier, findings));
+        return ([.. demand.Findings, .. findings], demand.RequiredApprovals);
     }
 
     private Task<IReadOnlyList<Finding>> RunChecksAsync(string body, Account account, DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>

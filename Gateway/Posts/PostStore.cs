@@ -2,18 +2,19 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Gateway.Audit;
+using Gateway.Notifications;
 using Gateway.Rules;
 using Gateway.Storage;
 
 namespace Gateway.Posts;
 
 /// <summary>Posts in the database. <see cref="ChangeAsync(PostChange, CancellationToken)"/> is the one place their status changes.</summary>
-public sealed class PostStore(Database database, AuditLog audit, TimeProvider time)
+public sealed class PostStore(Database database, AuditLog audit, Notifier notifier, TimeProvider time)
 {
     private const string Columns =
         """
         id, account_id AS Account, author, body, status, status_reason AS StatusReason, scheduled_at AS ScheduledAt,
-        findings, created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt, publish_ref AS PublishRef, version
+        findings, created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt, publish_ref AS PublishRef, version, required_approvals AS RequiredApprovals
         """;
 
     public async Task InsertAsync(Post post, CancellationToken cancellationToken = default)
@@ -22,19 +23,23 @@ public sealed class PostStore(Database database, AuditLog audit, TimeProvider ti
         {
             await c.ExecuteAsync(
                 """
-                INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version)
-                VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version)
+                INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals)
+                VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals)
                 """,
                 new
                 {
                     post.Id, post.Account, post.Author, post.Body, status = PostTransitions.Name(post.Status), post.StatusReason,
-                    post.ScheduledAt, findings = Serialize(post.Findings), post.CreatedAt, post.UpdatedAt, post.Version,
+                    post.ScheduledAt, findings = Serialize(post.Findings), post.CreatedAt, post.UpdatedAt, post.Version, post.RequiredApprovals,
                 }, t);
             await audit.AppendAsync(c, t, post.Author, "post.submitted", post.Id, new
             {
                 post.Account, status = PostTransitions.Name(post.Status), post.StatusReason, post.ScheduledAt,
                 findings = post.Findings.Select(f => f.Rule).Distinct(),
             });
+            if (Notifier.ForChange(null, post, "post.submitted") is { } notification)
+            {
+                await notifier.EnqueueAsync(c, t, notification);
+            }
             return true;
         }, cancellationToken);
     }
@@ -58,6 +63,13 @@ public sealed class PostStore(Database database, AuditLog audit, TimeProvider ti
             new { status = status is { } s ? PostTransitions.Name(s) : null, account, limit },
             cancellationToken: cancellationToken));
         return rows.Select(r => r.ToPost()).ToArray();
+    }
+
+    public async Task<int> CountByAuthorAsync(string author, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM posts WHERE author = @author", new { author }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Ids of posts in <paramref name="status"/> whose time is at or before <paramref name="dueBy"/>.</summary>
@@ -100,7 +112,8 @@ public sealed class PostStore(Database database, AuditLog audit, TimeProvider ti
                 scheduled_at = COALESCE(@ScheduledAt, scheduled_at),
                 findings = COALESCE(@findings, findings),
                 published_at = COALESCE(@PublishedAt, published_at),
-                publish_ref = COALESCE(@PublishRef, publish_ref)
+                publish_ref = COALESCE(@PublishRef, publish_ref),
+                required_approvals = COALESCE(@RequiredApprovals, required_approvals)
             WHERE id = @PostId AND version = @Version
               AND (@RequireNotFrozen = 0 OR NOT EXISTS (SELECT 1 FROM freezes WHERE lifted_at IS NULL))
             """,
@@ -109,7 +122,7 @@ public sealed class PostStore(Database database, AuditLog audit, TimeProvider ti
                 change.PostId, to = PostTransitions.Name(change.To), change.Reason, now, change.Body,
                 change.ScheduledAt,
                 findings = change.Findings is null ? null : Serialize(change.Findings),
-                change.PublishedAt, change.PublishRef, current.Version, RequireNotFrozen = change.RequireNotFrozen ? 1 : 0,
+                change.PublishedAt, change.PublishRef, change.RequiredApprovals, current.Version, RequireNotFrozen = change.RequireNotFrozen ? 1 : 0,
             }, transaction, cancellationToken: cancellationToken));
         if (updated == 0)
         {
@@ -124,10 +137,15 @@ public sealed class PostStore(Database database, AuditLog audit, TimeProvider ti
             findings = change.Findings?.Select(f => f.Rule).Distinct(),
             publishRef = change.PublishRef,
         });
-        return await GetAsync(connection, transaction, change.PostId, cancellationToken);
+        var after = (await GetAsync(connection, transaction, change.PostId, cancellationToken))!;
+        if (Notifier.ForChange(current.Status, after, change.Action) is { } notification)
+        {
+            await notifier.EnqueueAsync(connection, transaction, notification);
+        }
+        return after;
     }
 
-    private static async Task<Post?> GetAsync(DbConnection connection, DbTransaction? transaction, string id, CancellationToken cancellationToken)
+    public async Task<Post?> GetAsync(DbConnection connection, DbTransaction? transaction, string id, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrDefaultAsync<PostRow>(new CommandDefinition(
             $"SELECT {Columns} FROM posts WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
@@ -151,10 +169,11 @@ public sealed class PostStore(Database database, AuditLog audit, TimeProvider ti
         public DateTimeOffset? PublishedAt { get; init; }
         public string? PublishRef { get; init; }
         public int Version { get; init; }
+        public int RequiredApprovals { get; init; }
 
         public Post ToPost() => new(
             Id, Account, Author, Body, PostTransitions.Parse(Status), StatusReason, ScheduledAt,
             JsonSerializer.Deserialize<Finding[]>(Findings, JsonDefaults.Options)!,
-            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version);
+            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals);
     }
 }

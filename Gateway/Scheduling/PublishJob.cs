@@ -3,6 +3,7 @@ using Gateway.Audit;
 using Gateway.Freeze;
 using Gateway.Posts;
 using Gateway.Publishing;
+using Gateway.Reviews;
 using Gateway.Rules;
 using Polly;
 using Polly.Retry;
@@ -21,6 +22,8 @@ public sealed class PublishJob(
     FreezeStore freezes,
     CheckPipeline checks,
     PublishFence fence,
+    ReviewStore reviews,
+    ReviewPolicy policy,
     IEnumerable<IPublisher> publishers,
     AuditLog audit,
     GatewayOptions options,
@@ -61,18 +64,30 @@ public sealed class PublishJob(
             return;
         }
 
-        // 3. The checks whose answer can change between submit and now.
+        // 3. The second opinions it needed, for exactly this version, still fresh: the world may have changed since.
+        if (post.RequiredApprovals > 0)
+        {
+            var fresh = await reviews.ApproversAsync(post.Id, post.ContentHash, now - policy.ExpireAfter, cancellationToken);
+            if (fresh.Count < post.RequiredApprovals)
+            {
+                await HoldAsync(post, $"Its approvals are older than {policy.ExpireAfter.TotalHours:0} h (or no longer match it); " +
+                    "it needs a fresh second opinion: edit or reschedule it to ask for one.");
+                return;
+            }
+        }
+
+        // 4. The checks whose answer can change between submit and now.
         var account = await accounts.GetAsync(post.Account, cancellationToken)
             ?? throw new InvalidOperationException($"Post {post.Id} names account {post.Account}, which does not exist.");
-        var fresh = await checks.RunAsync(new CheckInput(post.Body, account.Profile, post.ScheduledAt, now), CheckPhase.FireTime, cancellationToken);
-        if (CheckPipeline.Worst(fresh) >= Severity.Review)
+        var current = await checks.RunAsync(new CheckInput(post.Body, account.Profile, post.ScheduledAt, now), CheckPhase.FireTime, cancellationToken);
+        if (CheckPipeline.Worst(current) >= Severity.Review)
         {
-            await HoldAsync(post, "At fire time: " + string.Join("; ", fresh.Where(f => f.Severity >= Severity.Review).Select(f => $"{f.Rule}: {f.Message}")),
-                [.. post.Findings.Where(f => !fresh.Any(n => n.Rule == f.Rule)), .. fresh]);
+            await HoldAsync(post, "At fire time: " + string.Join("; ", current.Where(f => f.Severity >= Severity.Review).Select(f => $"{f.Rule}: {f.Message}")),
+                [.. post.Findings.Where(f => !current.Any(n => n.Rule == f.Rule)), .. current]);
             return;
         }
 
-        // 4. The fence: from here on a freeze cancels this publish, and the status only moves while nothing is frozen.
+        // 5. The fence: from here on a freeze cancels this publish, and the status only moves while nothing is frozen.
         using var lease = fence.Enter(post.Id, cancellationToken);
         var publishing = await posts.ChangeAsync(
             new PostChange(post.Id, PostStatus.Publishing, AuditLog.System, "post.publishing", $"Publishing to {account.Id} via {account.Publisher.Type}.")
@@ -87,7 +102,7 @@ public sealed class PublishJob(
             return;
         }
 
-        // 5. The side effect, retried for transient failures only.
+        // 6. The side effect, retried for transient failures only.
         var publisher = publishers.Single(p => p.Type == account.Publisher.Type);
         try
         {

@@ -65,5 +65,46 @@ public static class Schema
         CREATE INDEX ix_audit_action ON audit (action, id);
         CREATE INDEX ix_audit_subject ON audit (subject, id);
         """,
+        $"""
+        ALTER TABLE posts ADD COLUMN required_approvals INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE reviews (
+            id {dialect.AutoIncrementKey},
+            post_id TEXT NOT NULL REFERENCES posts (id),
+            reviewer TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            comment TEXT NULL,
+            content_hash TEXT NOT NULL,
+            at TEXT NOT NULL,
+            voided_at TEXT NULL
+        );
+        CREATE INDEX ix_reviews_post ON reviews (post_id, id);
+        CREATE UNIQUE INDEX ux_reviews_one_approval ON reviews (post_id, reviewer, content_hash) WHERE verdict = 'approve';
+        CREATE TABLE comments (
+            id {dialect.AutoIncrementKey},
+            post_id TEXT NOT NULL REFERENCES posts (id),
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX ix_comments_post ON comments (post_id, id);
+        CREATE TABLE notifications (
+            id {dialect.AutoIncrementKey},
+            event TEXT NOT NULL,
+            post_id TEXT NULL,
+            account_id TEXT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE deliveries (
+            notification_id INTEGER NOT NULL REFERENCES notifications (id),
+            webhook TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at TEXT NOT NULL,
+            delivered_at TEXT NULL,
+            last_error TEXT NULL,
+            PRIMARY KEY (notification_id, webhook)
+        );
+        CREATE INDEX ix_deliveries_due ON deliveries (delivered_at, next_attempt_at);
+        """,
     ];
 }
