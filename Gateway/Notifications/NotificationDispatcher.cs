@@ -38,25 +38,31 @@ public sealed class NotificationDispatcher(
         }
     }
 
-    public async Task DeliverDueAsync(CancellationToken cancellationToken)
+    private async Task DeliverDueAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var due = await connection.QueryAsync<Due>(new CommandDefinition(
             """
-            SELECT d.notification_id AS Id, d.webhook AS Webhook, d.attempts AS Attempts,
+            SELECT d.notification_id AS Id, d.webhook AS Webhook, d.attempts AS Attempts, d.next_attempt_at AS NextAttemptAt,
                    n.event AS Event, n.post_id AS PostId, n.account_id AS Account, n.text AS Text, n.created_at AS CreatedAt
             FROM deliveries d JOIN notifications n ON n.id = d.notification_id
-            WHERE d.delivered_at IS NULL AND d.next_attempt_at <= @now
+            WHERE d.delivered_at IS NULL AND d.webhook IN @names
             ORDER BY d.notification_id
-            LIMIT 100
-            """, new { now = time.GetUtcNow() }, cancellationToken: cancellationToken));
-        var down = new HashSet<string>();
+            LIMIT 200
+            """, new { names = options.Webhooks.Select(w => w.Name).ToArray() }, cancellationToken: cancellationToken));
+        // Each receiver gets its notifications in order: one that waits for a retry holds back the later ones.
+        var waiting = new HashSet<string>();
         foreach (var delivery in due)
         {
-            var target = options.Webhooks.FirstOrDefault(w => w.Name == delivery.Webhook);
-            if (target is null || down.Contains(delivery.Webhook))
+            var target = options.Webhooks.First(w => w.Name == delivery.Webhook);
+            if (waiting.Contains(delivery.Webhook))
             {
-                continue; // removed from configuration, or already failing this round: keep order, try later
+                continue;
+            }
+            if (delivery.NextAttemptAt > time.GetUtcNow())
+            {
+                waiting.Add(delivery.Webhook);
+                continue;
             }
             var error = await SendAsync(target, delivery, cancellationToken);
             if (error is null)
@@ -66,7 +72,7 @@ public sealed class NotificationDispatcher(
                     new { now = time.GetUtcNow(), delivery.Id, delivery.Webhook });
                 continue;
             }
-            down.Add(delivery.Webhook);
+            waiting.Add(delivery.Webhook);
             var delay = TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, options.RetryDelay.Ticks * (1L << Math.Min(delivery.Attempts, 20))));
             await connection.ExecuteAsync(
                 "UPDATE deliveries SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next WHERE notification_id = @Id AND webhook = @Webhook",
@@ -101,6 +107,7 @@ public sealed class NotificationDispatcher(
         public long Id { get; init; }
         public string Webhook { get; init; } = "";
         public int Attempts { get; init; }
+        public DateTimeOffset NextAttemptAt { get; init; }
         public string Event { get; init; } = "";
         public string? PostId { get; init; }
         public string? Account { get; init; }
