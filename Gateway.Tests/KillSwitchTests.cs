@@ -63,14 +63,14 @@ public sealed class KillSwitchTests
             var id = (await admin.SubmitAsync("acme", $"Race {round}", DateTimeOffset.UtcNow.AddHours(1))).GetProperty("id").GetString()!;
             var fire = Task.Run(() => job.FireAsync(id, CancellationToken.None));
             await Task.Delay(round % 5); // land the freeze at different points of the gate
-            await killSwitch.FreezeAsync("race", "root", CancellationToken.None);
+            await killSwitch.FreezeAsync("race", null, "root", CancellationToken.None);
             var publishedWhenFreezeReturned = gateway.OutboxIds().Contains(id);
             await fire;
 
             var status = await admin.StatusAsync(id);
             Assert.Equal(publishedWhenFreezeReturned, gateway.OutboxIds().Contains(id));
             Assert.Equal(publishedWhenFreezeReturned ? "published" : "held", status);
-            await killSwitch.UnfreezeAsync("next round", "root", CancellationToken.None);
+            await killSwitch.UnfreezeAsync(null, "next round", "root", CancellationToken.None);
         }
     }
 

@@ -70,6 +70,7 @@ public static class GatewayHost
         services.AddSingleton<PostService>();
         services.AddSingleton<PublishFence>();
         services.AddSingleton<KillSwitch>();
+        services.AddSingleton<IncidentLog>();
         services.AddSingleton(ReviewPolicy.Load(options.RulesDir));
         services.AddSingleton<ReviewStore>();
         services.AddSingleton<ReviewService>();

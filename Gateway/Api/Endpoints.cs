@@ -6,6 +6,7 @@ using Gateway.Posts;
 using Gateway.Reviews;
 using Gateway.Users;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Gateway.Api;
 
@@ -14,6 +15,7 @@ public static class Endpoints
 {
     public sealed record CreateUser(string? Name, string? Role);
     public sealed record ReasonRequest(string? Reason);
+    public sealed record FreezeRequest(string? Reason, IReadOnlyList<string>? Accounts);
 
     public static void Map(WebApplication app)
     {
@@ -85,19 +87,47 @@ public static class Endpoints
 
         var freeze = api.MapGroup("/freeze");
         freeze.MapGet("/", async (FreezeStore store, CancellationToken ct) => Results.Ok(await store.GetAsync(ct)));
-        freeze.MapPost("/", async (ReasonRequest request, KillSwitch killSwitch, ClaimsPrincipal actor, CancellationToken ct) =>
-            Results.Ok(await killSwitch.FreezeAsync(request.Reason, actor.Identity!.Name!, ct))).RequireAuthorization(Policies.Admin);
-        freeze.MapDelete("/", async ([Microsoft.AspNetCore.Mvc.FromBody] ReasonRequest request, KillSwitch killSwitch, ClaimsPrincipal actor, CancellationToken ct) =>
+        freeze.MapPost("/", async (FreezeRequest request, KillSwitch killSwitch, FreezeStore store, ClaimsPrincipal actor, CancellationToken ct) =>
         {
-            var (state, held) = await killSwitch.UnfreezeAsync(request.Reason, actor.Identity!.Name!, ct);
-            return Results.Ok(new { state.Frozen, held });
+            var created = await killSwitch.FreezeAsync(request.Reason, request.Accounts, actor.Identity!.Name!, ct);
+            var state = await store.GetAsync(ct);
+            return Results.Ok(new { state.Frozen, state.Since, state.By, state.Reason, freeze = created, state.Freezes });
         }).RequireAuthorization(Policies.Admin);
+        freeze.MapDelete("/", async ([FromBody] ReasonRequest request, KillSwitch killSwitch, FreezeStore store, ClaimsPrincipal actor, CancellationToken ct) =>
+            Results.Ok(await UnfreezeAsync(null, request, killSwitch, store, actor, ct))).RequireAuthorization(Policies.Admin);
+        freeze.MapDelete("/{id}", async (string id, [FromBody] ReasonRequest request, KillSwitch killSwitch, FreezeStore store, ClaimsPrincipal actor, CancellationToken ct) =>
+            Results.Ok(await UnfreezeAsync(id, request, killSwitch, store, actor, ct))).RequireAuthorization(Policies.Admin);
+
+        posts.MapPost("/release", async (ReleasePosts request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(await service.ReleaseAsync(request, user.ToUser(), ct))).RequireAuthorization(Policies.Admin);
+        posts.MapPost("/cancel", async (CancelPosts request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(await service.CancelAsync(request, user.ToUser(), ct))).RequireAuthorization(Policies.Admin);
+
+        var incidents = api.MapGroup("/incidents").RequireAuthorization(Policies.Admin);
+        incidents.MapGet("/", async (IncidentLog log, CancellationToken ct) => Results.Ok(await log.ListAsync(ct)));
+        incidents.MapGet("/{id}", async (string id, string? format, IncidentLog log, CancellationToken ct) =>
+        {
+            var incident = await log.GetAsync(id, ct) ?? throw ProblemException.NotFound($"No incident with id '{id}'.");
+            return format switch
+            {
+                null or "json" => Results.Ok(incident),
+                "markdown" or "md" => Results.Text(incident.ToMarkdown(), "text/markdown; charset=utf-8"),
+                _ => throw ProblemException.BadRequest("'format' is json or markdown."),
+            };
+        });
 
         api.MapGet("/audit", async (int? limit, long? before, string? action, string? subject, string? actor, AuditLog audit, CancellationToken ct) =>
         {
             var items = await audit.QueryAsync(Limit(limit, 50, 500), before, action, subject, actor, ct);
             return Results.Ok(new { items, next = items.Count == Limit(limit, 50, 500) ? items[^1].Id : (long?)null });
         }).RequireAuthorization(Policies.Admin);
+    }
+
+    private static async Task<object> UnfreezeAsync(string? id, ReasonRequest request, KillSwitch killSwitch, FreezeStore store, ClaimsPrincipal actor, CancellationToken ct)
+    {
+        var (lifted, held) = await killSwitch.UnfreezeAsync(id, request.Reason, actor.Identity!.Name!, ct);
+        var state = await store.GetAsync(ct);
+        return new { state.Frozen, lifted, held, state.Freezes };
     }
 
     private static int Limit(int? requested, int fallback, int max) => requested switch

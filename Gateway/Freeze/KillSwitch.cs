@@ -9,9 +9,10 @@ using Gateway.Storage;
 namespace Gateway.Freeze;
 
 /// <summary>
-/// The admins' kill switch. A freeze is recorded first (the fence every publish passes reads it), then Quartz is
-/// paused and every publish already in flight is cancelled and waited for: when <see cref="FreezeAsync"/>
-/// returns, nothing leaves until someone unfreezes.
+/// The admins' kill switch, for the whole queue or a set of accounts. A freeze is recorded first (the fence every
+/// publish passes reads it), then Quartz is paused (global freeze) and every publish in flight that the freeze
+/// covers is cancelled and waited for: when <see cref="FreezeAsync"/> returns, nothing it covers leaves until an
+/// admin unfreezes. Approved crisis statements are the one exception.
 /// </summary>
 public sealed class KillSwitch(
     Database database,
@@ -25,70 +26,86 @@ public sealed class KillSwitch(
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
-    public async Task<FreezeState> FreezeAsync(string? reason, string actor, CancellationToken cancellationToken)
+    /// <summary>Freezes <paramref name="accounts"/>, or everything when there are none.</summary>
+    public async Task<Freeze> FreezeAsync(string? reason, IReadOnlyList<string>? accounts, string actor, CancellationToken cancellationToken)
     {
         reason = ValidReason(reason, "freezing");
-        var state = await database.InTransactionAsync(async (c, t) =>
+        var scope = (accounts ?? []).Select(a => a.Trim()).Where(a => a.Length > 0).Distinct().Order().ToArray();
+        var freeze = await database.InTransactionAsync(async (c, t) =>
         {
-            var current = await FreezeStore.GetAsync(c, t, cancellationToken);
-            if (current.Frozen)
+            var unknown = scope.Except(await c.QueryAsync<string>("SELECT id FROM accounts WHERE id IN @scope", new { scope }, t)).ToArray();
+            if (unknown.Length > 0)
             {
-                return current; // freezing twice is harmless and keeps the first reason
+                throw ProblemException.BadRequest($"Unknown account(s): {string.Join(", ", unknown)}.");
             }
-            var now = time.GetUtcNow();
+            var active = await FreezeStore.ActiveAsync(c, t, cancellationToken);
+            if (scope.Length == 0 && active.FirstOrDefault(f => f.Global) is { } existing)
+            {
+                return existing; // freezing everything twice is harmless and keeps the first reason
+            }
+            var created = new Freeze(Guid.CreateVersion7().ToString("N"), scope, time.GetUtcNow(), actor, reason);
             await c.ExecuteAsync(
-                "INSERT INTO freezes (id, reason, frozen_by, frozen_at) VALUES (@id, @reason, @actor, @now)",
-                new { id = Guid.CreateVersion7().ToString("N"), reason, actor, now }, t);
-            await audit.AppendAsync(c, t, actor, "freeze", null, new { reason });
+                "INSERT INTO freezes (id, reason, frozen_by, frozen_at, scope) VALUES (@Id, @Reason, @By, @Since, @Scope)", created, t);
+            await c.ExecuteAsync(
+                "INSERT INTO freeze_accounts (freeze_id, account_id) VALUES (@id, @account)", scope.Select(account => new { id = created.Id, account }), t);
+            await audit.AppendAsync(c, t, actor, "freeze", created.Id, new { reason, accounts = scope });
+            var what = created.Global ? "the whole queue" : string.Join(", ", scope);
             await notifier.EnqueueAsync(c, t, new NotificationEvent("freeze", [], null, null,
-                $"FREEZE: {actor} froze the whole queue: {reason}. Nothing is published until an admin unfreezes; do not schedule more."));
-            return new FreezeState(true, now, actor, reason);
+                $"FREEZE: {actor} froze {what}: {reason}. Nothing there is published until an admin unfreezes; do not schedule more."));
+            return created;
         }, CancellationToken.None);
 
-        await scheduler.PauseAllAsync(state.Reason!, state.By!, CancellationToken.None);
+        if (freeze.Global)
+        {
+            await scheduler.PausePostsAsync(freeze.Reason, freeze.By, CancellationToken.None);
+        }
         try
         {
-            var stopped = await fence.DrainAsync(DrainTimeout);
+            var stopped = await fence.DrainAsync(freeze.Covers, DrainTimeout);
             if (stopped.Count > 0)
             {
-                log.LogWarning("Freeze stopped {Count} post(s) in flight: {PostIds}", stopped.Count, stopped);
+                log.LogWarning("Freeze {FreezeId} stopped {Count} post(s) in flight: {PostIds}", freeze.Id, stopped.Count, stopped);
             }
         }
         catch (TimeoutException)
         {
             // Only a publisher that ignores cancellation gets here; the database fence still holds everything else.
-            log.LogCritical("A publish in flight did not stop within {Timeout} of the freeze", DrainTimeout);
+            log.LogCritical("A publish in flight did not stop within {Timeout} of freeze {FreezeId}", DrainTimeout, freeze.Id);
         }
-        return state;
+        return freeze;
     }
 
-    /// <summary>Lifts the freeze. Posts that came due meanwhile are held for someone to confirm; later ones resume.</summary>
-    public async Task<(FreezeState State, IReadOnlyList<string> Held)> UnfreezeAsync(string? reason, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lifts one freeze (the global one when <paramref name="freezeId"/> is null). Posts it covered that came due
+    /// meanwhile are held for someone to confirm; later ones resume. Other freezes stay.
+    /// </summary>
+    public async Task<(Freeze Lifted, IReadOnlyList<string> Held)> UnfreezeAsync(string? freezeId, string? reason, string actor, CancellationToken cancellationToken)
     {
         reason = ValidReason(reason, "unfreezing");
-        var held = await database.InTransactionAsync(async (c, t) =>
+        var (lifted, held) = await database.InTransactionAsync(async (c, t) =>
         {
-            var current = await FreezeStore.GetAsync(c, t, cancellationToken);
-            if (!current.Frozen)
-            {
-                throw ProblemException.Conflict("The queue is not frozen.");
-            }
+            var active = await FreezeStore.ActiveAsync(c, t, cancellationToken);
+            var freeze = freezeId is null
+                ? active.FirstOrDefault(f => f.Global) ?? throw ProblemException.Conflict(active.Count == 0
+                    ? "Nothing is frozen."
+                    : "The whole queue is not frozen; name the scoped freeze to lift (GET /api/freeze lists them).")
+                : active.FirstOrDefault(f => f.Id == freezeId) ?? throw ProblemException.NotFound($"No active freeze with id '{freezeId}'.");
             var now = time.GetUtcNow();
             await c.ExecuteAsync(
-                "UPDATE freezes SET lifted_at = @now, lifted_by = @actor, lift_reason = @reason WHERE lifted_at IS NULL",
-                new { now, actor, reason }, t);
-            await audit.AppendAsync(c, t, actor, "unfreeze", null, new { reason, frozenSince = current.Since, frozenBy = current.By });
+                "UPDATE freezes SET lifted_at = @now, lifted_by = @actor, lift_reason = @reason WHERE id = @Id",
+                new { now, actor, reason, freeze.Id }, t);
+            await audit.AppendAsync(c, t, actor, "unfreeze", freeze.Id, new { reason, frozenSince = freeze.Since, frozenBy = freeze.By, accounts = freeze.Accounts });
             await notifier.EnqueueAsync(c, t, new NotificationEvent("unfreeze", [], null, null,
-                $"Unfrozen by {actor}: {reason}. Posts that came due during the freeze are held for confirmation."));
+                $"Unfrozen by {actor} ({(freeze.Global ? "the whole queue" : string.Join(", ", freeze.Accounts))}): {reason}. Posts that came due during the freeze are held for confirmation."));
             // Quartz would fire these the moment triggers resume; they missed their moment and need a person.
-            var due = await c.QueryAsync<string>(
-                "SELECT id FROM posts WHERE status = @status AND scheduled_at <= @now",
+            var due = await c.QueryAsync<(string Id, string Account)>(
+                "SELECT id, account_id FROM posts WHERE status = @status AND scheduled_at <= @now AND crisis_statement = 0",
                 new { status = PostTransitions.Name(PostStatus.Scheduled), now }, t);
             var heldIds = new List<string>();
-            foreach (var id in due)
+            foreach (var (id, _) in due.Where(p => freeze.Covers(p.Account)))
             {
                 var change = new PostChange(id, PostStatus.Held, actor, "post.held",
-                    $"Came due while the queue was frozen ({current.Reason}); reschedule it to confirm it still fits the moment.")
+                    $"Came due while {(freeze.Global ? "the queue" : "its account")} was frozen ({freeze.Reason}); reschedule it to confirm it still fits the moment.")
                 {
                     ExpectedFrom = PostStatus.Scheduled,
                 };
@@ -97,15 +114,18 @@ public sealed class KillSwitch(
                     heldIds.Add(id);
                 }
             }
-            return heldIds;
+            return (freeze, heldIds);
         }, CancellationToken.None);
 
         foreach (var id in held)
         {
             await scheduler.UnscheduleAsync(id, CancellationToken.None);
         }
-        await scheduler.ResumeAllAsync(CancellationToken.None);
-        return (FreezeState.Thawed, held);
+        if (lifted.Global)
+        {
+            await scheduler.ResumePostsAsync(CancellationToken.None);
+        }
+        return (lifted, held);
     }
 
     private static string ValidReason(string? reason, string what)

@@ -17,8 +17,12 @@ public sealed record Post(
     DateTimeOffset? PublishedAt,
     string? PublishRef,
     int Version,
-    int RequiredApprovals = 0)
+    int RequiredApprovals = 0,
+    bool CrisisStatement = false)
 {
+    /// <summary>Set on submit and edit answers when the account is frozen: the post is accepted but not released.</summary>
+    public Freeze.Freeze? Frozen { get; init; }
+
     /// <summary>What a reviewer approves: the body, the account and the time. Any change makes a different hash.</summary>
     public string ContentHash => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
         System.Text.Encoding.UTF8.GetBytes($"{Account}\n{Storage.UtcTimeHandler.ToText(ScheduledAt)}\n{Body}")));

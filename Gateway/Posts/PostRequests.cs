@@ -1,7 +1,17 @@
 namespace Gateway.Posts;
 
-/// <summary><c>POST /api/posts</c>. <c>scheduledAt</c> omitted means "as soon as it passes its checks".</summary>
-public sealed record SubmitPost(string? Account, string? Body, string? ScheduledAt);
+/// <summary><c>POST /api/posts</c>. <c>scheduledAt</c> omitted means "as soon as it passes its checks".
+/// <c>crisisStatement</c> (admins, during a freeze of the account): goes out at once when a second person approves it.</summary>
+public sealed record SubmitPost(string? Account, string? Body, string? ScheduledAt, bool CrisisStatement = false);
+
+/// <summary><c>POST /api/posts/release</c>: held (or expired, failed) posts get new times, spaced apart so they never burst out.</summary>
+public sealed record ReleasePosts(IReadOnlyList<string>? Ids, string? ScheduledAt, int SpacingMinutes = 0);
+
+/// <summary><c>POST /api/posts/cancel</c>.</summary>
+public sealed record CancelPosts(IReadOnlyList<string>? Ids);
+
+/// <summary>What became of one post in a bulk action.</summary>
+public sealed record BulkResult(string Id, string? Status, string? Error);
 
 /// <summary><c>PUT /api/posts/{id}</c>: whatever is given changes, the rest stays.</summary>
 public sealed record EditPost(string? Body, string? ScheduledAt);

@@ -1,4 +1,5 @@
 using Gateway.Accounts;
+using Gateway.Freeze;
 using Gateway.Reviews;
 using Gateway.Rules;
 using Gateway.Scheduling;
@@ -17,6 +18,7 @@ public sealed class PostService(
     PostScheduler scheduler,
     ReviewPolicy policy,
     ReviewStore reviews,
+    FreezeStore freezes,
     GatewayOptions options,
     TimeProvider time)
 {
@@ -27,15 +29,28 @@ public sealed class PostService(
     {
         var account = await WritableAccountAsync(request.Account, author, cancellationToken);
         var body = ValidBody(request.Body);
-        var scheduledAt = ValidTime(request.ScheduledAt);
+        var frozen = (await freezes.GetAsync(cancellationToken)).Covering(account.Id);
+        if (request.CrisisStatement && (author.Role != Role.Admin || frozen is null))
+        {
+            throw author.Role != Role.Admin
+                ? ProblemException.Forbidden("Only admins submit crisis statements.")
+                : ProblemException.BadRequest($"Account '{account.Id}' is not frozen: a crisis statement is for a freeze; submit an ordinary post.");
+        }
+        // A statement goes out the moment it is approved; its time is when it was written.
+        var scheduledAt = request.CrisisStatement ? time.GetUtcNow() : ValidTime(request.ScheduledAt);
         var (findings, required) = await AssessAsync(body, account, scheduledAt, author.Name, cancellationToken);
         var (status, reason) = Decide(findings);
+        if (request.CrisisStatement && status != PostStatus.Blocked)
+        {
+            (status, reason, required) = (PostStatus.PendingReview,
+                "Crisis statement: a second admin or reviewer approves it, then it is published at once despite the freeze.", Math.Max(1, required));
+        }
         var now = time.GetUtcNow();
         var post = new Post(Guid.CreateVersion7().ToString("N"), account.Id, author.Name, body, status, reason, scheduledAt,
-            findings, now, now, null, null, 1, status == PostStatus.PendingReview ? required : 0);
+            findings, now, now, null, null, 1, status == PostStatus.PendingReview ? required : 0, request.CrisisStatement);
         await posts.InsertAsync(post, cancellationToken);
         await SyncTriggerAsync(post, cancellationToken);
-        return post;
+        return post with { Frozen = frozen };
     }
 
     public async Task<IReadOnlyList<Finding>> PreviewAsync(CheckDraft request, User user, CancellationToken cancellationToken)
@@ -73,7 +88,7 @@ public sealed class PostService(
         }, cancellationToken) ?? throw ProblemException.Conflict("The post changed while you were editing it; load it again and retry.");
         await reviews.VoidOutdatedAsync(id, changed.ContentHash, time.GetUtcNow(), cancellationToken);
         await SyncTriggerAsync(changed, cancellationToken);
-        return changed;
+        return changed with { Frozen = (await freezes.GetAsync(cancellationToken)).Covering(changed.Account) };
     }
 
     public Task<Post> RescheduleAsync(string id, ReschedulePost request, User actor, CancellationToken cancellationToken) =>
@@ -91,6 +106,49 @@ public sealed class PostService(
         return cancelled;
     }
 
+    /// <summary>After a crisis: gives held posts new times, spaced apart, each checked again (the world has changed).</summary>
+    public async Task<IReadOnlyList<BulkResult>> ReleaseAsync(ReleasePosts request, User actor, CancellationToken cancellationToken)
+    {
+        var ids = RequireIds(request.Ids);
+        var start = ValidTime(request.ScheduledAt ?? throw ProblemException.BadRequest("'scheduledAt' is required: the time the first post goes out."));
+        if (request.SpacingMinutes is < 0 or > 24 * 60)
+        {
+            throw ProblemException.BadRequest("'spacingMinutes' must be between 0 and 1440.");
+        }
+        var results = new List<BulkResult>();
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var at = start.AddMinutes(request.SpacingMinutes * i).ToString("O");
+            results.Add(await BulkAsync(ids[i], () => RescheduleAsync(ids[i], new ReschedulePost(at), actor, cancellationToken)));
+        }
+        return results;
+    }
+
+    public async Task<IReadOnlyList<BulkResult>> CancelAsync(CancelPosts request, User actor, CancellationToken cancellationToken)
+    {
+        var results = new List<BulkResult>();
+        foreach (var id in RequireIds(request.Ids))
+        {
+            results.Add(await BulkAsync(id, () => CancelAsync(id, actor, cancellationToken)));
+        }
+        return results;
+    }
+
+    private static async Task<BulkResult> BulkAsync(string id, Func<Task<Post>> action)
+    {
+        try
+        {
+            return new BulkResult(id, PostTransitions.Name((await action()).Status), null);
+        }
+        catch (ProblemException e)
+        {
+            return new BulkResult(id, null, e.Detail); // one bad id does not stop the others
+        }
+    }
+
+    private static string[] RequireIds(IReadOnlyList<string>? ids) =>
+        ids is { Count: > 0 and <= 1000 } ? ids.Distinct().ToArray() : throw ProblemException.BadRequest("'ids' must list 1 to 1000 post ids.");
+
     /// <summary>The worst finding decides: block stops the post, review waits for a second opinion, the rest goes ahead.</summary>
     public static (PostStatus Status, string? Reason) Decide(IReadOnlyList<Finding> findings) =>
         CheckPipeline.Worst(findings) switch
@@ -103,12 +161,15 @@ public sealed class PostService(
     private static string Summary(string what, IReadOnlyList<Finding> findings, Severity severity) =>
         $"{what}: {string.Join("; ", findings.Where(f => f.Severity == severity).Select(f => $"{f.Rule}: {f.Message}"))}";
 
-    /// <summary>A post waits in Quartz while it has a time to wait for; otherwise it has no trigger.</summary>
-    private async Task SyncTriggerAsync(Post post, CancellationToken cancellationToken)
+    /// <summary>
+    /// A post waits in Quartz while it has a time to wait for (a crisis statement only once approved); otherwise
+    /// it has no trigger.
+    /// </summary>
+    public async Task SyncTriggerAsync(Post post, CancellationToken cancellationToken)
     {
-        if (post.Status is PostStatus.Scheduled or PostStatus.PendingReview)
+        if (post.Status == PostStatus.Scheduled || (post.Status == PostStatus.PendingReview && !post.CrisisStatement))
         {
-            await scheduler.ScheduleAsync(post.Id, post.ScheduledAt, cancellationToken);
+            await scheduler.ScheduleAsync(post.Id, post.ScheduledAt, post.CrisisStatement, cancellationToken);
         }
         else
         {

@@ -14,7 +14,8 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
     private const string Columns =
         """
         id, account_id AS Account, author, body, status, status_reason AS StatusReason, scheduled_at AS ScheduledAt,
-        findings, created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt, publish_ref AS PublishRef, version, required_approvals AS RequiredApprovals
+        findings, created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt, publish_ref AS PublishRef, version, required_approvals AS RequiredApprovals,
+        crisis_statement AS CrisisStatement
         """;
 
     public async Task InsertAsync(Post post, CancellationToken cancellationToken = default)
@@ -23,17 +24,17 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         {
             await c.ExecuteAsync(
                 """
-                INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals)
-                VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals)
+                INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals, crisis_statement)
+                VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals, @CrisisStatement)
                 """,
                 new
                 {
                     post.Id, post.Account, post.Author, post.Body, status = PostTransitions.Name(post.Status), post.StatusReason,
-                    post.ScheduledAt, findings = Serialize(post.Findings), post.CreatedAt, post.UpdatedAt, post.Version, post.RequiredApprovals,
+                    post.ScheduledAt, findings = Serialize(post.Findings), post.CreatedAt, post.UpdatedAt, post.Version, post.RequiredApprovals, post.CrisisStatement,
                 }, t);
             await audit.AppendAsync(c, t, post.Author, "post.submitted", post.Id, new
             {
-                post.Account, status = PostTransitions.Name(post.Status), post.StatusReason, post.ScheduledAt,
+                post.Account, post.CrisisStatement, status = PostTransitions.Name(post.Status), post.StatusReason, post.ScheduledAt,
                 findings = post.Findings.Select(f => f.Rule).Distinct(),
             });
             if (Notifier.ForChange(null, post, "post.submitted") is { } notification)
@@ -115,7 +116,9 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 publish_ref = COALESCE(@PublishRef, publish_ref),
                 required_approvals = COALESCE(@RequiredApprovals, required_approvals)
             WHERE id = @PostId AND version = @Version
-              AND (@RequireNotFrozen = 0 OR NOT EXISTS (SELECT 1 FROM freezes WHERE lifted_at IS NULL))
+              AND (@RequireNotFrozen = 0 OR NOT EXISTS (
+                    SELECT 1 FROM freezes f WHERE f.lifted_at IS NULL AND (f.scope = 'global'
+                        OR EXISTS (SELECT 1 FROM freeze_accounts fa WHERE fa.freeze_id = f.id AND fa.account_id = posts.account_id))))
             """,
             new
             {
@@ -170,10 +173,11 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         public string? PublishRef { get; init; }
         public int Version { get; init; }
         public int RequiredApprovals { get; init; }
+        public bool CrisisStatement { get; init; }
 
         public Post ToPost() => new(
             Id, Account, Author, Body, PostTransitions.Parse(Status), StatusReason, ScheduledAt,
             JsonSerializer.Deserialize<Finding[]>(Findings, JsonDefaults.Options)!,
-            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals);
+            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals, CrisisStatement);
     }
 }

@@ -12,9 +12,9 @@ public sealed class PublishFence
     private readonly HashSet<Lease> _leases = [];
 
     /// <summary>Call before the database fence; dispose when the publish has settled either way.</summary>
-    public Lease Enter(string postId, CancellationToken jobToken)
+    public Lease Enter(string postId, string account, CancellationToken jobToken)
     {
-        var lease = new Lease(this, postId, CancellationTokenSource.CreateLinkedTokenSource(jobToken));
+        var lease = new Lease(this, postId, account, CancellationTokenSource.CreateLinkedTokenSource(jobToken));
         lock (_gate)
         {
             _leases.Add(lease);
@@ -22,13 +22,13 @@ public sealed class PublishFence
         return lease;
     }
 
-    /// <summary>Cancels every publish in flight and waits until each has settled. Returns the ids it stopped.</summary>
-    public async Task<IReadOnlyList<string>> DrainAsync(TimeSpan timeout)
+    /// <summary>Cancels the publishes in flight to the accounts a freeze covers and waits until each has settled. Returns the ids it stopped.</summary>
+    public async Task<IReadOnlyList<string>> DrainAsync(Func<string, bool> covers, TimeSpan timeout)
     {
         Lease[] inFlight;
         lock (_gate)
         {
-            inFlight = [.. _leases];
+            inFlight = _leases.Where(l => covers(l.Account)).ToArray();
         }
         foreach (var lease in inFlight)
         {
@@ -50,14 +50,16 @@ public sealed class PublishFence
         private readonly PublishFence _fence;
         private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        internal Lease(PublishFence fence, string postId, CancellationTokenSource cancellation)
+        internal Lease(PublishFence fence, string postId, string account, CancellationTokenSource cancellation)
         {
             _fence = fence;
             PostId = postId;
+            Account = account;
             Cancellation = cancellation;
         }
 
         public string PostId { get; }
+        public string Account { get; }
         internal CancellationTokenSource Cancellation { get; }
         internal Task Settled => _settled.Task;
 

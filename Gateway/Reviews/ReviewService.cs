@@ -37,7 +37,7 @@ public sealed class ReviewService(
             throw ProblemException.BadRequest("A rejection needs a 'comment' that tells the author what to change.");
         }
         var now = time.GetUtcNow();
-        return await database.InTransactionAsync(async (c, t) =>
+        var reviewed = await database.InTransactionAsync(async (c, t) =>
         {
             var post = await posts.GetAsync(c, t, postId, cancellationToken) ?? throw ProblemException.NotFound($"No post with id '{postId}'.");
             EnsureReviewable(post, reviewer);
@@ -60,6 +60,11 @@ public sealed class ReviewService(
             return (await posts.ChangeAsync(c, t, new PostChange(post.Id, PostStatus.Scheduled, reviewer.Name, "post.approved",
                 $"Approved by {string.Join(", ", approvers)}.") { ExpectedFrom = PostStatus.PendingReview }, cancellationToken))!;
         }, cancellationToken);
+        if (reviewed is { CrisisStatement: true, Status: PostStatus.Scheduled })
+        {
+            await scheduler.ScheduleAsync(reviewed.Id, time.GetUtcNow(), statement: true, cancellationToken);
+        }
+        return reviewed;
     }
 
     /// <summary>Releases a blocked post against its findings. Admins only, with a reason, and everyone is told.</summary>
@@ -79,7 +84,7 @@ public sealed class ReviewService(
         var changed = await posts.ChangeAsync(new PostChange(post.Id, PostStatus.Scheduled, admin.Name, "post.override",
             $"ADMIN OVERRIDE by {admin.Name}: {reason} (overrode: {overridden})") { ExpectedFrom = PostStatus.Blocked }, cancellationToken)
             ?? throw ProblemException.Conflict("The post changed meanwhile; load it again.");
-        await scheduler.ScheduleAsync(changed.Id, changed.ScheduledAt, cancellationToken);
+        await scheduler.ScheduleAsync(changed.Id, changed.ScheduledAt, changed.CrisisStatement, cancellationToken);
         return changed;
     }
 

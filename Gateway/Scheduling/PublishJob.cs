@@ -47,21 +47,23 @@ public sealed class PublishJob(
             return; // cancelled, held or edited since the trigger was set: the trigger is stale
         }
 
-        // 1. The freeze, as the database has it now.
-        var freeze = await freezes.GetAsync(cancellationToken);
-        if (freeze.Frozen)
-        {
-            await HoldAsync(post, FrozenReason(freeze));
-            return;
-        }
-
-        // 2. Its moment. A post that missed it (gateway down, queue frozen) waits for a person to confirm.
+        // 1. The freezes, as the database has them now. An approved crisis statement is the one post that passes.
         var now = time.GetUtcNow();
-        if (now - post.ScheduledAt > options.LateGrace)
+        if (!post.CrisisStatement)
         {
-            await HoldAsync(post, $"It was due at {post.ScheduledAt:O} and is {Math.Round((now - post.ScheduledAt).TotalMinutes)} min late " +
-                "(the gateway was down or the queue frozen); reschedule it to confirm it still fits the moment.");
-            return;
+            if ((await freezes.GetAsync(cancellationToken)).Covering(post.Account) is { } freeze)
+            {
+                await HoldAsync(post, FrozenReason(freeze));
+                return;
+            }
+
+            // 2. Its moment. A post that missed it (gateway down, queue frozen) waits for a person to confirm.
+            if (now - post.ScheduledAt > options.LateGrace)
+            {
+                await HoldAsync(post, $"It was due at {post.ScheduledAt:O} and is {Math.Round((now - post.ScheduledAt).TotalMinutes)} min late " +
+                    "(the gateway was down or the queue frozen); reschedule it to confirm it still fits the moment.");
+                return;
+            }
         }
 
         // 3. The second opinions it needed, for exactly this version, still fresh: the world may have changed since.
@@ -87,18 +89,20 @@ public sealed class PublishJob(
             return;
         }
 
-        // 5. The fence: from here on a freeze cancels this publish, and the status only moves while nothing is frozen.
-        using var lease = fence.Enter(post.Id, cancellationToken);
+        // 5. The fence: from here on a freeze cancels this publish, and the status only moves while nothing covers it.
+        using var lease = post.CrisisStatement ? null : fence.Enter(post.Id, post.Account, cancellationToken);
+        var token = lease?.Token ?? cancellationToken;
         var publishing = await posts.ChangeAsync(
             new PostChange(post.Id, PostStatus.Publishing, AuditLog.System, "post.publishing", $"Publishing to {account.Id} via {account.Publisher.Type}.")
             {
                 ExpectedFrom = PostStatus.Scheduled,
-                RequireNotFrozen = true,
+                RequireNotFrozen = !post.CrisisStatement,
             }, CancellationToken.None);
         if (publishing is null)
         {
             // Either a freeze landed after step 1, or someone changed the post; only the first leaves it scheduled.
-            await HoldAsync(post, FrozenReason(await freezes.GetAsync(CancellationToken.None)));
+            var landed = (await freezes.GetAsync(CancellationToken.None)).Covering(post.Account);
+            await HoldAsync(post, landed is null ? "The post changed while it was being published." : FrozenReason(landed));
             return;
         }
 
@@ -111,10 +115,10 @@ public sealed class PublishJob(
             {
                 publishedAt = time.GetUtcNow();
                 return await publisher.PublishAsync(publishing, account, publishedAt, token);
-            }, lease.Token);
+            }, token);
             await ChangeAsync(publishing, PostStatus.Published, "post.published", null, publishedAt: publishedAt, publishRef: reference);
         }
-        catch (OperationCanceledException) when (lease.Token.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             var why = cancellationToken.IsCancellationRequested ? "the gateway shut down" : "a freeze landed";
             await ChangeAsync(publishing, PostStatus.Held, "post.held",
@@ -127,10 +131,9 @@ public sealed class PublishJob(
         }
     }
 
-    private static string FrozenReason(FreezeState freeze) =>
-        freeze.Frozen
-            ? $"The queue was frozen by {freeze.By} at {freeze.Since:O} ({freeze.Reason}); it came due during the freeze. Reschedule it to confirm."
-            : "The post changed while it was being published.";
+    private static string FrozenReason(Freeze.Freeze freeze) =>
+        $"{(freeze.Global ? "The queue" : "Its account")} was frozen by {freeze.By} at {freeze.Since:O} ({freeze.Reason}); " +
+        "it came due during the freeze. Reschedule it to confirm.";
 
     private Task HoldAsync(Post post, string reason, IReadOnlyList<Finding>? findings = null) =>
         ChangeAsync(post, PostStatus.Held, "post.held", reason, findings: findings);

@@ -27,11 +27,14 @@ public sealed class QueueStartup(
         await dialect.PrepareSchedulerAsync(cancellationToken);
         await CreateFirstAdminAsync(cancellationToken);
 
-        var freeze = await freezes.GetAsync(cancellationToken);
-        if (freeze.Frozen)
+        var state = await freezes.GetAsync(cancellationToken);
+        if (state.Frozen)
         {
-            await scheduler.PauseAllAsync(freeze.Reason!, freeze.By!, cancellationToken);
-            log.LogWarning("The queue is frozen since {Since} by {By}: {Reason}", freeze.Since, freeze.By, freeze.Reason);
+            await scheduler.PausePostsAsync(state.Reason!, state.By!, cancellationToken);
+        }
+        foreach (var freeze in state.Freezes)
+        {
+            log.LogWarning("Frozen ({Scope} {Accounts}) since {Since} by {By}: {Reason}", freeze.Scope, freeze.Accounts, freeze.Since, freeze.By, freeze.Reason);
         }
 
         foreach (var id in await posts.DueAsync(PostStatus.Publishing, DateTimeOffset.MaxValue, cancellationToken))
@@ -49,7 +52,10 @@ public sealed class QueueStartup(
             {
                 if (!await scheduler.IsScheduledAsync(id, cancellationToken) && await posts.GetAsync(id, cancellationToken) is { } post)
                 {
-                    await scheduler.ScheduleAsync(post.Id, post.ScheduledAt, cancellationToken);
+                    if (!(post.CrisisStatement && post.Status == PostStatus.PendingReview))
+                    {
+                        await scheduler.ScheduleAsync(post.Id, post.ScheduledAt, post.CrisisStatement, cancellationToken);
+                    }
                 }
             }
         }

@@ -106,5 +106,16 @@ public static class Schema
         );
         CREATE INDEX ix_deliveries_due ON deliveries (delivered_at, next_attempt_at);
         """,
+        """
+        ALTER TABLE freezes ADD COLUMN scope TEXT NOT NULL DEFAULT 'global';
+        ALTER TABLE freezes ADD COLUMN rule TEXT NULL;
+        CREATE TABLE freeze_accounts (
+            freeze_id TEXT NOT NULL REFERENCES freezes (id),
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            PRIMARY KEY (freeze_id, account_id)
+        );
+        CREATE INDEX ix_freeze_accounts_account ON freeze_accounts (account_id);
+        ALTER TABLE posts ADD COLUMN crisis_statement INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }
