@@ -23,8 +23,8 @@ public sealed class IncidentLog(Database database, FreezeStore freezes, TimeProv
         var timeline = (await connection.QueryAsync<AuditEntry>(new CommandDefinition(
             """
             SELECT a.id, a.at, a.actor, a.action, a.subject, a.details FROM audit a LEFT JOIN posts p ON p.id = a.subject
-            WHERE a.at >= @from AND a.at <= @to
-              AND (a.subject = @id OR (p.id IS NOT NULL AND (@global = 1 OR p.account_id IN @accounts)))
+            WHERE a.subject = @id
+               OR (a.at >= @from AND a.at <= @to AND p.id IS NOT NULL AND (@global = 1 OR p.account_id IN @accounts))
             ORDER BY a.id
             """, window, cancellationToken: cancellationToken))).AsList();
         var statements = await connection.QueryAsync<StatementRow>(new CommandDefinition(

@@ -91,12 +91,6 @@ public sealed class KillSwitch(
                     : "The whole queue is not frozen; name the scoped freeze to lift (GET /api/freeze lists them).")
                 : active.FirstOrDefault(f => f.Id == freezeId) ?? throw ProblemException.NotFound($"No active freeze with id '{freezeId}'.");
             var now = time.GetUtcNow();
-            await c.ExecuteAsync(
-                "UPDATE freezes SET lifted_at = @now, lifted_by = @actor, lift_reason = @reason WHERE id = @Id",
-                new { now, actor, reason, freeze.Id }, t);
-            await audit.AppendAsync(c, t, actor, "unfreeze", freeze.Id, new { reason, frozenSince = freeze.Since, frozenBy = freeze.By, accounts = freeze.Accounts });
-            await notifier.EnqueueAsync(c, t, new NotificationEvent("unfreeze", [], null, null,
-                $"Unfrozen by {actor} ({(freeze.Global ? "the whole queue" : string.Join(", ", freeze.Accounts))}): {reason}. Posts that came due during the freeze are held for confirmation."));
             // Quartz would fire these the moment triggers resume; they missed their moment and need a person.
             var due = await c.QueryAsync<(string Id, string Account)>(
                 "SELECT id, account_id FROM posts WHERE status = @status AND scheduled_at <= @now AND crisis_statement = 0",
@@ -114,6 +108,14 @@ public sealed class KillSwitch(
                     heldIds.Add(id);
                 }
             }
+            // Lifted after the sweep, so the incident timeline ends with the unfreeze.
+            var liftedAt = time.GetUtcNow();
+            await c.ExecuteAsync(
+                "UPDATE freezes SET lifted_at = @now, lifted_by = @actor, lift_reason = @reason WHERE id = @Id",
+                new { now = liftedAt, actor, reason, freeze.Id }, t);
+            await audit.AppendAsync(c, t, actor, "unfreeze", freeze.Id, new { reason, frozenSince = freeze.Since, frozenBy = freeze.By, accounts = freeze.Accounts });
+            await notifier.EnqueueAsync(c, t, new NotificationEvent("unfreeze", [], null, null,
+                $"Unfrozen by {actor} ({(freeze.Global ? "the whole queue" : string.Join(", ", freeze.Accounts))}): {reason}. Posts that came due during the freeze are held for confirmation."));
             return (freeze, heldIds);
         }, CancellationToken.None);
 
