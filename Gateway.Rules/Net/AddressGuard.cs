@@ -23,12 +23,14 @@ public static class AddressGuard
         (IPAddress.Parse("198.18.0.0"), 15),    // benchmarking
         (IPAddress.Parse("224.0.0.0"), 4),      // multicast
         (IPAddress.Parse("240.0.0.0"), 4),      // reserved, broadcast
-        (IPAddress.Parse("::"), 128),           // unspecified
+        (IPAddress.Parse("::"), 96),            // unspecified, loopback, IPv4-compatible (::a.b.c.d) forms
+        (IPAddress.Parse("::ffff:0:0:0"), 96),  // IPv4-translated (SIIT) forms
         (IPAddress.Parse("::1"), 128),          // loopback
         (IPAddress.Parse("fc00::"), 7),         // unique local, including fd00:ec2::254
         (IPAddress.Parse("fe80::"), 10),        // link-local
         (IPAddress.Parse("ff00::"), 8),         // multicast
         (IPAddress.Parse("64:ff9b::"), 96),     // NAT64 can embed any IPv4 address
+        (IPAddress.Parse("64:ff9b:1::"), 48),   // local-use NAT64 likewise
         (IPAddress.Parse("2002::"), 16),        // 6to4 likewise
     ];
 
@@ -54,8 +56,18 @@ public static class AddressGuard
         return Forbidden.Any(range => InRange(address, range.Network, range.Prefix));
     }
 
+    /// <summary>The host of <paramref name="url"/> when it is a literal IP address that <see cref="IsForbidden"/> refuses.</summary>
+    public static bool IsForbiddenLiteral(Uri url) =>
+        IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var literal) && IsForbidden(literal);
+
     /// <summary>An HTTP handler that refuses forbidden addresses unless <paramref name="allowPrivate"/> (tests, closed intranets).</summary>
-    public static SocketsHttpHandler CreateHandler(bool allowPrivate) => new()
+    public static SocketsHttpHandler CreateHandler(bool allowPrivate) => CreateHandler(allowPrivate, HostDialer.Default);
+
+    /// <summary>
+    /// As <see cref="CreateHandler(bool)"/>, resolving and connecting through <paramref name="dialer"/>. The guard itself
+    /// stays here: whatever the dialer resolves is checked, and only the checked addresses are handed back to it.
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(bool allowPrivate, HostDialer dialer) => new()
     {
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -63,23 +75,13 @@ public static class AddressGuard
         {
             var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
                 ? [literal]
-                : await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
+                : await dialer.ResolveAsync(context.DnsEndPoint.Host, cancellationToken);
             var allowed = allowPrivate ? addresses : addresses.Where(a => !IsForbidden(a)).ToArray();
             if (allowed.Length == 0)
             {
                 throw new ForbiddenAddressException(context.DnsEndPoint.Host, addresses);
             }
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            return await dialer.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
         },
     };
 
@@ -109,4 +111,32 @@ public sealed class ForbiddenAddressException(string host, IEnumerable<IPAddress
     : HttpRequestException($"{host} resolves to an internal address ({string.Join(", ", addresses)}); the gateway does not connect there.")
 {
     public string Host { get; } = host;
+}
+
+/// <summary>
+/// How <see cref="AddressGuard"/>'s handler resolves names and opens sockets. Production uses <see cref="Default"/>
+/// (system DNS, plain TCP); tests derive from it to play a "public" host without touching real DNS.
+/// </summary>
+public class HostDialer
+{
+    public static HostDialer Default { get; } = new();
+
+    public virtual async ValueTask<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        await Dns.GetHostAddressesAsync(host, cancellationToken);
+
+    /// <summary>Connects to one of <paramref name="addresses"/>, all of which the guard has already checked.</summary>
+    public virtual async ValueTask<Stream> ConnectAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 }
