@@ -11,6 +11,7 @@ public sealed class CheckPipeline(IEnumerable<ICheck> checks)
     {
         var selected = phase == CheckPhase.FireTime ? _checks.Where(c => c.RerunAtFireTime) : _checks;
         // Checks are independent; the slow ones (network) overlap instead of queueing behind each other.
+        input = input with { Phase = phase };
         var results = await Task.WhenAll(selected.Select(c => c.RunAsync(input, cancellationToken).AsTask()));
         return results.SelectMany(r => r)
             .OrderBy(f => f.Start)

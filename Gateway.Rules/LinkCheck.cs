@@ -38,6 +38,12 @@ public sealed class LinkCheck : ICheck
         Prober = new LinkProber(rules, fetcher, options.AllowPrivateAddresses, time);
     }
 
+    /// <summary>
+    /// At fire time a page may have died since it was approved, so no cached answer is trusted; posts firing
+    /// together still share a request that is in flight.
+    /// </summary>
+    private static TimeSpan? MaxAge(CheckPhase phase) => phase == CheckPhase.FireTime ? TimeSpan.Zero : null;
+
     public string Name => "links";
 
     public bool RerunAtFireTime => true;
@@ -58,14 +64,14 @@ public sealed class LinkCheck : ICheck
         }
         using var timer = new CancellationTokenSource(_rules.Settings.Budget, _time);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        var results = await Task.WhenAll(links.Select(link => CheckLinkAsync(link, budget.Token, cancellationToken)));
+        var results = await Task.WhenAll(links.Select(link => CheckLinkAsync(link, input.Phase, budget.Token, cancellationToken)));
         return results.SelectMany(r => r)
             .OrderBy(f => f.Start)
             .ThenBy(f => f.Rule, StringComparer.Ordinal)
             .ToArray();
     }
 
-    private async Task<IReadOnlyList<Finding>> CheckLinkAsync(ExtractedLink link, CancellationToken budget, CancellationToken caller)
+    private async Task<IReadOnlyList<Finding>> CheckLinkAsync(ExtractedLink link, CheckPhase phase, CancellationToken budget, CancellationToken caller)
     {
         if (!Uri.TryCreate(link.Url, UriKind.Absolute, out var url) || NotFetched.Contains(url.Scheme))
         {
@@ -108,7 +114,7 @@ public sealed class LinkCheck : ICheck
         LinkReport report;
         try
         {
-            report = await Prober.CheckAsync(url).WaitAsync(budget);
+            report = await Prober.CheckAsync(url, MaxAge(phase)).WaitAsync(budget);
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)
         {
@@ -173,7 +179,7 @@ public sealed class LinkCheck : ICheck
                     : $"This link redirects to {final}. Link there directly to save readers a hop.",
                 url, report));
         }
-        if (url.Scheme == Uri.UriSchemeHttp && await HttpsWorksAsync(url, final, budget, caller) is { } secure)
+        if (url.Scheme == Uri.UriSchemeHttp && await HttpsWorksAsync(url, final, phase, budget, caller) is { } secure)
         {
             findings.Add(Make(link, Insecure, Severity.Warning,
                 $"This link uses http:// although {secure} works. Link to the https:// address so readers' connection is private.",
@@ -189,7 +195,7 @@ public sealed class LinkCheck : ICheck
     }
 
     /// <summary>The https:// address that works for an http:// link, or null.</summary>
-    private async Task<Uri?> HttpsWorksAsync(Uri url, Uri final, CancellationToken budget, CancellationToken caller)
+    private async Task<Uri?> HttpsWorksAsync(Uri url, Uri final, CheckPhase phase, CancellationToken budget, CancellationToken caller)
     {
         if (final.Scheme == Uri.UriSchemeHttps && SameHost(url, final))
         {
@@ -202,7 +208,7 @@ public sealed class LinkCheck : ICheck
         var secure = new UriBuilder(url) { Scheme = Uri.UriSchemeHttps, Port = -1, Fragment = "" }.Uri;
         try
         {
-            var report = await Prober.CheckAsync(secure).WaitAsync(budget);
+            var report = await Prober.CheckAsync(secure, MaxAge(phase)).WaitAsync(budget);
             return report.Outcome == LinkOutcome.Ok ? secure : null;
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)

@@ -8,6 +8,7 @@ using Gateway.Reviews;
 using Gateway.Posts;
 using Gateway.Publishing;
 using Gateway.Rules;
+using Gateway.Rules.Links;
 using Gateway.Rules.Net;
 using Gateway.Scheduling;
 using Gateway.Storage;
@@ -86,6 +87,10 @@ public static class GatewayHost
 
         services.AddSingleton(NetworkLimits.Load(options.RulesDir));
         services.AddSingleton<ICheck, NetworkLengthCheck>();
+        services.AddSingleton(options.Links);
+        services.AddSingleton(LinkRules.Load(options.RulesDir));
+        services.AddSingleton<IUrlFetcher>(sp => new HttpUrlFetcher(sp.GetRequiredService<LinkRules>(), options.Links));
+        services.AddSingleton<ICheck, LinkCheck>();
         services.AddSingleton(sp => new CheckPipeline(sp.GetServices<ICheck>()));
 
         services.AddSingleton<IPublisher, OutboxPublisher>();

@@ -27,6 +27,9 @@ public sealed class GatewayOptions
 
     public Notifications.NotificationOptions Notifications { get; set; } = new();
 
+    /// <summary><c>Gateway:Links:Enabled</c> (network checks on or off) and <c>Gateway:Links:AllowPrivateAddresses</c>.</summary>
+    public Rules.Links.LinkCheckOptions Links { get; set; } = new();
+
     public string DatabasePath => Path.Combine(DataDir, "gateway.db");
 
     public string SchedulerPath => Path.Combine(DataDir, "quartz.db");

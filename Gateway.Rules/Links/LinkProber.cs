@@ -77,11 +77,14 @@ public sealed class LinkProber
     /// <summary>Requests sent so far (every attempt of every hop).</summary>
     public int Requests => Volatile.Read(ref _requests);
 
-    /// <summary>Checks <paramref name="url"/> (its fragment is ignored), from the cache when fresh, joining a check already running.</summary>
-    public Task<LinkReport> CheckAsync(Uri url)
+    /// <summary>
+    /// Checks <paramref name="url"/> (its fragment is ignored), from the cache when fresh and no older than
+    /// <paramref name="maxAge"/>, joining a check already running.
+    /// </summary>
+    public Task<LinkReport> CheckAsync(Uri url, TimeSpan? maxAge = null)
     {
         url = WithoutFragment(url);
-        return _reports.GetOrStart(Key(url), () => ProbeAsync(url), report => report.Outcome switch
+        return _reports.GetOrStart(Key(url), maxAge ?? TimeSpan.MaxValue, () => ProbeAsync(url), report => report.Outcome switch
         {
             LinkOutcome.Unreachable => _settings.FailureCacheTtl,
             LinkOutcome.Unverifiable when report.Status is 429 or null => _settings.FailureCacheTtl,
@@ -171,7 +174,7 @@ public sealed class LinkProber
         if (url.AbsolutePath != "/" || url.Query.Length > 0)
         {
             var origin = url.GetLeftPart(UriPartial.Authority);
-            var sample = await _origins.GetOrStart(origin, () => SampleOriginAsync(new Uri(origin)), _ => _settings.CacheTtl);
+            var sample = await _origins.GetOrStart(origin, TimeSpan.MaxValue, () => SampleOriginAsync(new Uri(origin)), _ => _settings.CacheTtl);
             if (sample.Fingerprint is { } missing)
             {
                 if (chain.Final != url && Key(sample.Final) == Key(chain.Final))
@@ -460,15 +463,17 @@ public sealed class LinkProber
         {
             public readonly TaskCompletionSource<T> Result = new(TaskCreationOptions.RunContinuationsAsynchronously);
             public DateTimeOffset Expires = DateTimeOffset.MaxValue; // in flight
+            public DateTimeOffset Completed = DateTimeOffset.MaxValue;
         }
 
-        public Task<T> GetOrStart(string key, Func<Task<T>> work, Func<T, TimeSpan> ttl)
+        public Task<T> GetOrStart(string key, TimeSpan maxAge, Func<Task<T>> work, Func<T, TimeSpan> ttl)
         {
             while (true)
             {
                 var now = time.GetUtcNow();
-                // Expires is written before the result is set, so it is settled once the task shows completed.
-                if (_entries.TryGetValue(key, out var existing) && (!existing.Result.Task.IsCompleted || existing.Expires > now))
+                // Expires and Completed are written before the result is set, so they are settled once the task shows completed.
+                if (_entries.TryGetValue(key, out var existing)
+                    && (!existing.Result.Task.IsCompleted || (existing.Expires > now && now - existing.Completed <= maxAge)))
                 {
                     return existing.Result.Task;
                 }
@@ -493,7 +498,8 @@ public sealed class LinkProber
             {
                 var result = await work();
                 var life = ttl(result);
-                entry.Expires = time.GetUtcNow() + life;
+                entry.Completed = time.GetUtcNow();
+                entry.Expires = entry.Completed + life;
                 entry.Result.SetResult(result);
             }
             catch (Exception e)

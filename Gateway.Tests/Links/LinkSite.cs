@@ -41,6 +41,9 @@ public sealed class LinkSite : IAsyncDisposable
     /// <summary>http://localhost:port, a second host on the same server.</summary>
     public string OtherOrigin => $"http://localhost:{Port}";
 
+    /// <summary>What <c>/promo</c> answers: a page that can die between approval and publishing.</summary>
+    public int PromoStatus { get; set; } = 200;
+
     public int MaxInFlight { get; private set; }
     public ConcurrentDictionary<string, int> MaxInFlightByHost { get; } = new();
 
@@ -74,6 +77,10 @@ public sealed class LinkSite : IAsyncDisposable
             switch (request.Path.Value)
             {
                 case "/article":
+                    await Html(response, ArticleHtml);
+                    return;
+                case "/promo":
+                    response.StatusCode = PromoStatus;
                     await Html(response, ArticleHtml);
                     return;
                 case "/photo.png":

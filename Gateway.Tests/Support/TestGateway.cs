@@ -31,6 +31,8 @@ public sealed class TestGateway : WebApplicationFactory<Program>
             ["Gateway:LateGrace"] = "00:00:05",
             ["Gateway:Publishing:RetryDelay"] = "00:00:00.050",
             ["Gateway:Publishing:AllowPrivateAddresses"] = "true",
+            // Offline by default (this machine has no internet); the link tests switch it on against loopback.
+            ["Gateway:Links:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? [])
         {
