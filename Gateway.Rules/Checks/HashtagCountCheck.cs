@@ -41,6 +41,7 @@ public sealed class HashtagCountCheck(IRulePackSource packs) : ICheck
                 ["count"] = hashtags.Count.ToString(CultureInfo.InvariantCulture),
                 ["limit"] = limit.ToString(CultureInfo.InvariantCulture),
                 ["certainty"] = certainty.ToString(CultureInfo.InvariantCulture),
+                ["limit-kind"] = certainty == 3 ? "are refused" : "start to read as spam",
             };
             findings.Add(PackFindings.Create(pack, severity, first.Start, last.End - first.Start, input.Body[first.Start..last.End], evidence));
         }
