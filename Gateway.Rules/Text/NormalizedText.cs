@@ -63,7 +63,7 @@ public sealed class NormalizedText
             while (i < end)
             {
                 var c = original[i];
-                if (c < 0x80)
+                if (c < 0x80 && (i + 1 >= end || original[i + 1] < 0x80))
                 {
                     if (char.IsWhiteSpace(c))
                     {
