@@ -22,6 +22,10 @@ public static class PrivacyDetectors
     /// <summary>Luhn-valid card numbers of 13 to 19 digits starting like a card (2–6), spaces or dashes allowed.</summary>
     public static IEnumerable<(int Start, int Length)> PaymentCards(string text)
     {
+        if (DigitCount(text) < 13)
+        {
+            yield break;
+        }
         foreach (Match match in CardShape.Matches(text))
         {
             var digits = Digits(match.Value);
@@ -56,6 +60,10 @@ public static class PrivacyDetectors
     /// <summary>IBANs with a valid ISO 13616 mod-97 checksum (and the right length for countries we know).</summary>
     public static IEnumerable<(int Start, int Length)> Ibans(string text)
     {
+        if (DigitCount(text) < 10)
+        {
+            yield break;
+        }
         foreach (Match match in IbanShape.Matches(text))
         {
             // The shape may run on into the next word ("… 00 today"): try the longest prefix ending at a group boundary first.
@@ -107,11 +115,15 @@ public static class PrivacyDetectors
     }
 
     public static IEnumerable<(int Start, int Length)> Emails(string text) =>
-        EmailShape.Matches(text).Select(m => (m.Index, m.Length));
+        text.Contains('@') ? EmailShape.Matches(text).Select(m => (m.Index, m.Length)) : [];
 
     /// <summary>Phone numbers: 9 to 15 digits (8 with a leading +) in the usual groupings.</summary>
     public static IEnumerable<(int Start, int Length)> Phones(string text)
     {
+        if (DigitCount(text) < 8)
+        {
+            yield break;
+        }
         foreach (Match match in PhoneShape.Matches(text))
         {
             var value = match.Value.TrimEnd(' ', '.', '-', '/', '(');
@@ -125,6 +137,20 @@ public static class PrivacyDetectors
 
     private static bool LooksLikeDate(string value) =>
         Regex.IsMatch(value, @"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$", Options);
+
+    // Cheap pre-check: most posts have too few digits to hold a card, IBAN or phone number.
+    private static int DigitCount(string text)
+    {
+        var count = 0;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
 
     private static string Digits(string value) => new(value.Where(char.IsAsciiDigit).ToArray());
 }

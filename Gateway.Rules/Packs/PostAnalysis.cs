@@ -20,41 +20,16 @@ public sealed class PostAnalysis
         Mentions = Segments.Where(s => s.Scope == Scope.Mention).ToArray();
         Urls = Segments.Where(s => s.Scope == Scope.Url).ToArray();
 
-        Prose = BuildMain(false);
-        Language = set.Detector?.Detect(Prose.Text);
-        Scan(set, Prose, UnitKind.Main, null, false);
+        Normalized = Build(false, out var regions, out var proseLength);
+        ProseLength = proseLength;
+        Regions = regions;
+        Language = set.Detector?.Detect(Normalized.Text[..proseLength]);
+        set.Scan(Normalized, regions, this, false);
         if (set.HasFolded)
         {
-            Scan(set, BuildMain(true), UnitKind.Main, null, true);
+            set.Scan(Build(true, out var foldedRegions, out _), foldedRegions, this, true);
         }
-        foreach (var hashtag in Hashtags)
-        {
-            var parts = HashtagSplitter.Split(body, hashtag.Start + 1, hashtag.End);
-            foreach (var folded in set.HasFolded ? [false, true] : new[] { false })
-            {
-                var joined = new NormalizedText.Builder(body, folded);
-                foreach (var (start, end) in parts)
-                {
-                    joined.Append(start, end);
-                }
-                Scan(set, joined.Build(), UnitKind.HashtagJoined, Scope.Hashtag, folded);
-                if (parts.Count > 1)
-                {
-                    var split = new NormalizedText.Builder(body, folded);
-                    var previousEnd = -1;
-                    foreach (var (start, end) in parts)
-                    {
-                        if (previousEnd >= 0)
-                        {
-                            split.Put(' ', previousEnd, start);
-                        }
-                        split.Append(start, end);
-                        previousEnd = end;
-                    }
-                    Scan(set, split.Build(), UnitKind.HashtagSplit, Scope.Hashtag, folded);
-                }
-            }
-        }
+        ScanPatterns(set);
     }
 
     public string Body { get; }
@@ -66,8 +41,16 @@ public sealed class PostAnalysis
     public IReadOnlyList<TextSegment> Mentions { get; }
     public IReadOnlyList<TextSegment> Urls { get; }
 
-    /// <summary>The word-checked text (prose, link text, image alt, HTML text), normalised; scopes never run together.</summary>
-    public NormalizedText Prose { get; }
+    /// <summary>
+    /// The normalised text that is matched: first the word-checked scopes (prose, link text, image alt, HTML text,
+    /// <see cref="ProseLength"/> characters), then every hashtag joined and split into words, all separated so that
+    /// nothing matches across pieces.
+    /// </summary>
+    public NormalizedText Normalized { get; }
+
+    public int ProseLength { get; }
+
+    internal IReadOnlyList<Region> Regions { get; }
 
     public LanguageGuess? Language { get; }
 
@@ -98,13 +81,10 @@ public sealed class PostAnalysis
     public bool OverlapsScope(int start, int length, params Scope[] scopes) =>
         Segments.Any(s => scopes.Contains(s.Scope) && s.Start < start + length && start < s.End);
 
-    private void Scan(RulePackSet set, NormalizedText text, UnitKind kind, Scope? scope, bool folded)
+    /// <summary>Runs every pack's regexes once over the whole normalised text.</summary>
+    private void ScanPatterns(RulePackSet set)
     {
-        set.Scan(text, kind, scope, this, folded);
-        if (folded)
-        {
-            return;
-        }
+        var text = Normalized;
         for (var p = 0; p < set.Packs.Count; p++)
         {
             foreach (var pattern in set.Packs[p].Patterns)
@@ -116,18 +96,33 @@ public sealed class PostAnalysis
                         continue;
                     }
                     var (start, length) = text.ToOriginal(match.Index, match.Length);
+                    var region = RegionAt(match.Index);
+                    var scope = region.Kind == UnitKind.Main ? ScopeAt(start) : Scope.Hashtag;
                     if (length > 0 && !_patternHits.Exists(h => h.Pack == p && h.Start == start && h.Length == length))
                     {
-                        _patternHits.Add((p, pattern, start, length, scope ?? ScopeAt(start)));
+                        _patternHits.Add((p, pattern, start, length, scope));
                     }
                 }
             }
         }
     }
 
-    private NormalizedText BuildMain(bool folded)
+    private Region RegionAt(int index)
+    {
+        foreach (var region in Regions)
+        {
+            if (index < region.End)
+            {
+                return region;
+            }
+        }
+        return Regions[^1];
+    }
+
+    private NormalizedText Build(bool folded, out List<Region> regions, out int proseLength)
     {
         var builder = new NormalizedText.Builder(Body, folded);
+        regions = [];
         var previousEnd = -1;
         foreach (var segment in Segments)
         {
@@ -140,7 +135,7 @@ public sealed class PostAnalysis
             if (previousEnd >= 0 && segment.Start >= previousEnd)
             {
                 // Between two pieces of text only emphasis markup and white space keep a phrase together:
-                // "school **shooting**" is still "school shooting"; a line break between paragraphs is not.
+                // "school **shooting**" is still "school shooting"; a paragraph break is not.
                 var gap = Body.AsSpan(previousEnd, segment.Start - previousEnd);
                 if (gap.ContainsAnyExcept(" \t\r\n*_~") || gap.Count('\n') > 1)
                 {
@@ -158,6 +153,40 @@ public sealed class PostAnalysis
             builder.Append(segment.Start, segment.End);
             previousEnd = segment.End;
         }
+        builder.EndWithSeparator(Body.Length);
+        proseLength = builder.Length;
+        regions.Add(new Region(0, proseLength, UnitKind.Main));
+
+        foreach (var hashtag in Hashtags)
+        {
+            var parts = HashtagSplitter.Split(Body, hashtag.Start + 1, hashtag.End);
+            var start = builder.Length;
+            foreach (var (partStart, partEnd) in parts)
+            {
+                builder.Append(partStart, partEnd);
+            }
+            builder.EndWithSeparator(hashtag.End);
+            regions.Add(new Region(start, builder.Length, UnitKind.HashtagJoined));
+            if (parts.Count > 1)
+            {
+                start = builder.Length;
+                var partEndBefore = -1;
+                foreach (var (partStart, partEnd) in parts)
+                {
+                    if (partEndBefore >= 0)
+                    {
+                        builder.Put(' ', partEndBefore, partStart);
+                    }
+                    builder.Append(partStart, partEnd);
+                    partEndBefore = partEnd;
+                }
+                builder.EndWithSeparator(hashtag.End);
+                regions.Add(new Region(start, builder.Length, UnitKind.HashtagSplit));
+            }
+        }
         return builder.Build();
     }
 }
+
+/// <summary>A stretch [Start, End) of the normalised text and what it is.</summary>
+internal readonly record struct Region(int Start, int End, UnitKind Kind);

@@ -71,18 +71,24 @@ public sealed class RulePackSet
     /// </summary>
     public PostAnalysis Analyze(string body) => _analyses.GetValue(body, b => new PostAnalysis(b, this));
 
-    internal void Scan(NormalizedText text, UnitKind kind, Scope? scope, PostAnalysis analysis, bool folded)
+    internal void Scan(NormalizedText text, IReadOnlyList<Region> regions, PostAnalysis analysis, bool folded)
     {
         var automaton = folded ? _folded : _strict;
         if (automaton is null)
         {
             return;
         }
-        var state = new ScanState(text, kind, scope, analysis, folded ? _foldedEntries : _strictEntries);
+        var state = new ScanState(text, regions, analysis, folded ? _foldedEntries : _strictEntries);
         automaton.FindAll(text.Text, ref state, static (ref ScanState s, int id, int start, int length) =>
         {
+            // Matches arrive in order of their end, and never span a separator, so the region only moves forward.
+            while (s.Region < s.Regions.Count - 1 && s.Regions[s.Region].End < start + length)
+            {
+                s.Region++;
+            }
+            var kind = s.Regions[s.Region].Kind;
             var entry = s.Entries[id];
-            if (entry.HashtagOnly && s.Kind != UnitKind.HashtagJoined)
+            if (entry.HashtagOnly && kind != UnitKind.HashtagJoined)
             {
                 return;
             }
@@ -93,7 +99,8 @@ public sealed class RulePackSet
                 return; // not a whole word: "ass" in "class"
             }
             var (originalStart, originalLength) = s.Text.ToOriginal(start, length);
-            s.Analysis.AddCandidate(new Candidate(entry.Pack, entry.Term, originalStart, originalLength, s.Scope ?? s.Analysis.ScopeAt(originalStart)));
+            var scope = kind == UnitKind.Main ? s.Analysis.ScopeAt(originalStart) : Scope.Hashtag;
+            s.Analysis.AddCandidate(new Candidate(entry.Pack, entry.Term, originalStart, originalLength, scope));
         });
     }
 
@@ -165,13 +172,13 @@ public sealed class RulePackSet
         return hits;
     }
 
-    private struct ScanState(NormalizedText text, UnitKind kind, Scope? scope, PostAnalysis analysis, Entry[] entries)
+    private struct ScanState(NormalizedText text, IReadOnlyList<Region> regions, PostAnalysis analysis, Entry[] entries)
     {
         public readonly NormalizedText Text = text;
-        public readonly UnitKind Kind = kind;
-        public readonly Scope? Scope = scope;
+        public readonly IReadOnlyList<Region> Regions = regions;
         public readonly PostAnalysis Analysis = analysis;
         public readonly Entry[] Entries = entries;
+        public int Region;
     }
 }
 

@@ -12,7 +12,9 @@ namespace Gateway.Rules.Text;
 /// </remarks>
 public sealed class AhoCorasick
 {
-    private readonly int[] _root = new int[char.MaxValue + 1]; // dense first level: most states are the root
+    private readonly ushort[] _classOf = new ushort[char.MaxValue + 1]; // 0: a character no pattern contains
+    private readonly int _classes;
+    private readonly int[] _delta; // full transition table, state * _classes + class: one lookup per character
     private readonly int[] _edgeStart;
     private readonly char[] _edgeChars;
     private readonly int[] _edgeTargets;
@@ -67,10 +69,19 @@ public sealed class AhoCorasick
                 k++;
             }
         }
-        foreach (var (c, target) in children[0])
+        // Patterns use few distinct characters; number them so the transition table stays small.
+        var classes = 1;
+        foreach (var pattern in patterns)
         {
-            _root[c] = target;
+            foreach (var c in pattern)
+            {
+                if (_classOf[c] == 0)
+                {
+                    _classOf[c] = checked((ushort)classes++);
+                }
+            }
         }
+        _classes = classes;
 
         // Breadth-first: a state's failure link is the longest proper suffix that is also a prefix of some
         // pattern; its outputs are its own plus those of its failure state.
@@ -100,6 +111,29 @@ public sealed class AhoCorasick
                 queue.Enqueue(target);
             }
         }
+        // Turn the goto/failure machine into a DFA: delta(s, a) = goto(s, a), else delta(fail(s), a); BFS order
+        // guarantees the failure state's row is complete before it is used.
+        _delta = new int[count * _classes];
+        var order = new Queue<int>();
+        order.Enqueue(0);
+        while (order.Count > 0)
+        {
+            var state = order.Dequeue();
+            for (var k = _edgeStart[state]; k < _edgeStart[state + 1]; k++)
+            {
+                order.Enqueue(_edgeTargets[k]);
+            }
+            for (var a = 1; a < _classes; a++)
+            {
+                var row = state * _classes;
+                _delta[row + a] = state == 0 ? 0 : _delta[_fail[state] * _classes + a];
+            }
+            for (var k = _edgeStart[state]; k < _edgeStart[state + 1]; k++)
+            {
+                _delta[state * _classes + _classOf[_edgeChars[k]]] = _edgeTargets[k];
+            }
+        }
+
         _outputStart = new int[count + 1];
         for (var s = 0; s < count; s++)
         {
@@ -112,11 +146,6 @@ public sealed class AhoCorasick
 
     private int Edge(int state, char c)
     {
-        if (state == 0)
-        {
-            var root = _root[c];
-            return root == 0 ? -1 : root;
-        }
         var index = Array.BinarySearch(_edgeChars, _edgeStart[state], _edgeStart[state + 1] - _edgeStart[state], c);
         return index >= 0 ? _edgeTargets[index] : -1;
     }
@@ -125,15 +154,13 @@ public sealed class AhoCorasick
     public void FindAll<TState>(ReadOnlySpan<char> text, ref TState state, MatchHandler<TState> onMatch)
     {
         var current = 0;
+        var delta = _delta;
+        var classOf = _classOf;
+        var classes = _classes;
         for (var i = 0; i < text.Length; i++)
         {
-            var c = text[i];
-            int next;
-            while ((next = Edge(current, c)) < 0 && current != 0)
-            {
-                current = _fail[current];
-            }
-            current = next < 0 ? 0 : next;
+            var symbol = classOf[text[i]];
+            current = symbol == 0 ? 0 : delta[current * classes + symbol];
             for (var k = _outputStart[current]; k < _outputStart[current + 1]; k++)
             {
                 var id = _outputs[k];

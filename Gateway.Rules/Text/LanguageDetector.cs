@@ -12,26 +12,29 @@ public sealed class LanguageDetector
 {
     public const int MinHits = 3;
 
-    private readonly Dictionary<string, string[]> _languagesOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int[]> _languagesOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly string[] _languages;
 
     public LanguageDetector(IReadOnlyDictionary<string, IReadOnlyList<string>> stopwords)
     {
-        Languages = stopwords.Keys.Order(StringComparer.Ordinal).ToArray();
-        foreach (var (language, words) in stopwords)
+        _languages = stopwords.Keys.Order(StringComparer.Ordinal).ToArray();
+        for (var l = 0; l < _languages.Length; l++)
         {
-            foreach (var word in words.Distinct(StringComparer.Ordinal))
+            foreach (var word in stopwords[_languages[l]].Distinct(StringComparer.Ordinal))
             {
-                _languagesOf[word] = _languagesOf.TryGetValue(word, out var existing) ? [.. existing, language] : [language];
+                _languagesOf[word] = _languagesOf.TryGetValue(word, out var existing) ? [.. existing, l] : [l];
             }
         }
+        _lookup = _languagesOf.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public IReadOnlyList<string> Languages { get; }
+    public IReadOnlyList<string> Languages => _languages;
 
     /// <summary>Detects the language of already normalised (lower-case) text.</summary>
     public LanguageGuess Detect(string normalised)
     {
-        var scores = Languages.ToDictionary(l => l, _ => 0, StringComparer.Ordinal);
+        Span<int> scores = stackalloc int[_languages.Length];
         var i = 0;
         while (i < normalised.Length)
         {
@@ -45,7 +48,7 @@ public sealed class LanguageDetector
             {
                 i++;
             }
-            if (i > start && _languagesOf.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(normalised.AsSpan(start, i - start), out var languages))
+            if (i > start && _lookup.TryGetValue(normalised.AsSpan(start, i - start), out var languages))
             {
                 foreach (var language in languages)
                 {
@@ -53,11 +56,26 @@ public sealed class LanguageDetector
                 }
             }
         }
-        var ranked = scores.OrderByDescending(s => s.Value).ThenBy(s => s.Key, StringComparer.Ordinal).ToArray();
-        var best = ranked[0];
-        var second = ranked.Length > 1 ? ranked[1].Value : 0;
-        var sure = best.Value >= MinHits && best.Value * 2 > second * 3;
-        return new LanguageGuess(sure ? best.Key : null, best.Value, scores);
+        // Highest score wins; ties go to the first language in code order, which is then not "sure".
+        int best = 0, second = 0, bestIndex = 0;
+        for (var l = 0; l < scores.Length; l++)
+        {
+            if (scores[l] > best)
+            {
+                (second, best, bestIndex) = (best, scores[l], l);
+            }
+            else if (scores[l] > second)
+            {
+                second = scores[l];
+            }
+        }
+        var sure = best >= MinHits && best * 2 > second * 3;
+        var all = new Dictionary<string, int>(_languages.Length, StringComparer.Ordinal);
+        for (var l = 0; l < _languages.Length; l++)
+        {
+            all[_languages[l]] = scores[l];
+        }
+        return new LanguageGuess(sure ? _languages[bestIndex] : null, best, all);
     }
 
     /// <summary>"en-GB" → "en", "no"/"nn"/"nob" → "nb"; lower case.</summary>

@@ -49,13 +49,12 @@ public sealed class NormalizedText
     /// <summary>Builds one normalised text from several ranges of one original string.</summary>
     public sealed class Builder(string original, bool foldDiacritics)
     {
-        private readonly StringBuilder _text = new();
-        private readonly List<int> _starts = [];
-        private readonly List<int> _ends = [];
+        private char[] _chars = new char[original.Length + 16];
+        private int[] _starts = new int[original.Length + 16];
+        private int[] _ends = new int[original.Length + 16];
+        private int _length;
 
-        public int Length => _text.Length;
-
-        public char Last => _text.Length == 0 ? Separator : _text[^1];
+        public int Length => _length;
 
         public void Append(int start, int end)
         {
@@ -95,14 +94,23 @@ public sealed class NormalizedText
         /// <summary>Appends one normalised character that stands for the original range [start, end).</summary>
         public void Put(char c, int start, int end)
         {
-            _text.Append(c);
-            _starts.Add(start);
-            _ends.Add(end);
+            if (_length == _chars.Length)
+            {
+                Array.Resize(ref _chars, _length * 2);
+                Array.Resize(ref _starts, _length * 2);
+                Array.Resize(ref _ends, _length * 2);
+            }
+            _chars[_length] = c;
+            _starts[_length] = start;
+            _ends[_length] = end;
+            _length++;
         }
+
+        private char LastChar => _length == 0 ? Separator : _chars[_length - 1];
 
         public void AppendSpace(int start, int end)
         {
-            if (_text.Length > 0 && _text[^1] is not (' ' or Separator))
+            if (_length > 0 && LastChar is not (' ' or Separator))
             {
                 Put(' ', start, end);
             }
@@ -110,18 +118,22 @@ public sealed class NormalizedText
 
         public void AppendSeparator(int at)
         {
-            if (_text.Length > 0 && _text[^1] == ' ')
+            if (_length > 0 && LastChar == ' ')
             {
-                _text[^1] = Separator;
+                _chars[_length - 1] = Separator;
                 return;
             }
-            if (_text.Length > 0 && _text[^1] != Separator)
+            if (_length > 0 && LastChar != Separator)
             {
                 Put(Separator, at, at);
             }
         }
 
-        public NormalizedText Build() => new(_text.ToString(), [.. _starts], [.. _ends]);
+        /// <summary>Closes a piece: the next text appended can never be matched together with this one.</summary>
+        public void EndWithSeparator(int at) => AppendSeparator(at);
+
+        public NormalizedText Build() =>
+            new(new string(_chars, 0, _length), _starts.AsSpan(0, _length).ToArray(), _ends.AsSpan(0, _length).ToArray());
     }
 
     private static string NormalizeGrapheme(ReadOnlySpan<char> grapheme, bool foldDiacritics)
