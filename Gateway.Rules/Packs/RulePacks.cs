@@ -5,10 +5,11 @@ using YamlDotNet.RepresentationModel;
 namespace Gateway.Rules;
 
 /// <summary>
-/// Loads every rule pack under a rules folder: each <c>*.yml</c> file in its subfolders (<c>rules/topics/</c>,
-/// <c>rules/privacy/</c>, <c>rules/account/</c>, <c>rules/network/</c>, …) is one pack. Files directly in the
-/// rules folder (such as <c>networks.yml</c>) belong to other loaders. All or nothing: the first problem in any
-/// file throws a <see cref="RuleFileException"/> naming file, line and column, and nothing is returned.
+/// Loads every rule pack under a rules folder: each <c>*.yml</c> file in the pack folders <see cref="Folders"/>
+/// (<c>rules/topics/</c>, <c>rules/privacy/</c>, <c>rules/account/</c>, <c>rules/network/</c>, and their
+/// subfolders) is one pack. Other files and folders (such as <c>networks.yml</c>) belong to other loaders.
+/// All or nothing: the first problem in any file throws a <see cref="RuleFileException"/> naming file, line and
+/// column, and nothing is returned.
 /// </summary>
 public static class RulePacks
 {
@@ -33,13 +34,16 @@ public static class RulePacks
     private static readonly Regex LanguageCode = new("^(any|[a-z]{2,3})$", RegexOptions.NonBacktracking);
     private static readonly Regex RuleId = new(@"^(topic|privacy|account|network|hashtag)\.[a-z0-9-]+$", RegexOptions.NonBacktracking);
 
+    public static readonly IReadOnlyList<string> Folders = ["topics", "privacy", "account", "network"];
+
     public static RulePackSet Load(string rulesDirectory)
     {
         if (!Directory.Exists(rulesDirectory))
         {
             throw new RuleFileException(rulesDirectory, 0, 0, "the rules folder does not exist");
         }
-        var files = Directory.EnumerateDirectories(rulesDirectory)
+        var files = Folders.Select(f => Path.Combine(rulesDirectory, f))
+            .Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*.yml", SearchOption.AllDirectories))
             .Order(StringComparer.Ordinal)
             .ToArray();

@@ -67,6 +67,7 @@ public class LoaderTests
         using var rules = new TempRules();
         rules.Write("topics/good.yml", TempRules.Good);
         rules.Write("networks.yml", "not: a pack");
+        rules.Write("trends/registry.yml", "not: a pack either");
         var pack = Assert.Single(RulePacks.Load(rules.Root).Packs);
         Assert.Equal("topic.test", pack.Rule);
         Assert.Equal("test", pack.Category);
