@@ -40,6 +40,22 @@ public class SensitiveTopicCheckTests
         Assert.Contains(Run("Das ist doch Mist, und wir sind nicht mehr hier.", TestRules.Account(language: "en")), f => f.Rule == "topic.profanity");
     }
 
+    [Theory]
+    [InlineData("Everything in store and online", "en")]
+    [InlineData("Store tilbud i hele butikken!", "nb")]
+    [InlineData("Bla bla bla, jaunumi drīzumā!", "lv")]
+    public void Folding_diacritics_does_not_turn_names_or_curses_into_everyday_words(string body, string language)
+    {
+        var findings = Run(body, TestRules.Account(language: language));
+        Assert.True(findings.Count == 0, TestRules.Describe(findings));
+    }
+
+    [Fact]
+    public void Full_names_still_match_without_diacritics()
+    {
+        Assert.Contains(Run("Jonas Gahr Store visits", TestRules.Account()), f => f.Rule == "topic.politics");
+    }
+
     [Fact]
     public void Unknown_account_language_checks_every_language()
     {
