@@ -91,7 +91,7 @@ public sealed class PostAnalysis
             {
                 foreach (var match in pattern.Regex.EnumerateMatches(text.Text))
                 {
-                    if (match.Length == 0)
+                    if (match.Length == 0 || (pattern.Unless is { } unless && unless.IsMatch(Sentence(text.Text, match.Index, match.Length))))
                     {
                         continue;
                     }
@@ -105,6 +105,15 @@ public sealed class PostAnalysis
                 }
             }
         }
+    }
+
+    private static ReadOnlySpan<char> Sentence(string text, int index, int length)
+    {
+        ReadOnlySpan<char> ends = ['.', '!', '?', '\n', NormalizedText.Separator];
+        var start = text.AsSpan(0, index).LastIndexOfAny(ends) + 1;
+        var after = text.AsSpan(index + length).IndexOfAny(ends);
+        var end = after < 0 ? text.Length : index + length + after;
+        return text.AsSpan(start, end - start);
     }
 
     private Region RegionAt(int index)

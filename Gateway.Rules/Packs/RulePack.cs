@@ -6,8 +6,11 @@ namespace Gateway.Rules;
 /// <summary>One term of a pack in one form: <c>Term</c> is the lemma shown to people, <c>Key</c> the normalised form matched.</summary>
 public sealed record PackTerm(string Language, string Term, string Form, string Key, int Certainty, bool Allowed);
 
-/// <summary>A user-written regular expression (always <see cref="RegexOptions.NonBacktracking"/>) run on normalised text.</summary>
-public sealed record PackPattern(string Language, Regex Regex, int Certainty, string Source);
+/// <summary>
+/// A user-written regular expression (always <see cref="RegexOptions.NonBacktracking"/>) run on normalised text;
+/// a match is ignored when its sentence also matches <see cref="Unless"/> ("we will never ask for your password").
+/// </summary>
+public sealed record PackPattern(string Language, Regex Regex, int Certainty, string Source, Regex? Unless = null);
 
 /// <summary>An example from a pack: text that must (or must not) fire the pack's rule for the given account.</summary>
 public sealed record PackExample(string Text, bool MustFire, string Language, string AccountKind, string Network, long Line)

@@ -214,27 +214,34 @@ public static class RulePacks
             var mapping = AsMapping(file, item, "a pattern");
             var regexNode = YamlRuleFile.Child(mapping, "regex") ?? throw file.Error(mapping, "a pattern needs 'regex'");
             var source = file.Scalar(regexNode, "regex");
-            Regex regex;
-            try
-            {
-                regex = new Regex(source, RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-            }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException)
-            {
-                throw file.Error(regexNode, $"bad regex: {e.Message}");
-            }
+            var regex = CompileRegex(file, regexNode, source);
+            var unless = YamlRuleFile.Child(mapping, "unless") is { } unlessNode
+                ? CompileRegex(file, unlessNode, file.Scalar(unlessNode, "unless"))
+                : null;
             foreach (var (key, _) in mapping.Children)
             {
-                if (file.Scalar(key, "a key") is not ("regex" or "certainty" or "lang"))
+                if (file.Scalar(key, "a key") is not ("regex" or "certainty" or "lang" or "unless"))
                 {
-                    throw file.Error(key, $"unknown pattern key '{((YamlScalarNode)key).Value}' (expected regex, certainty, lang)");
+                    throw file.Error(key, $"unknown pattern key '{((YamlScalarNode)key).Value}' (expected regex, certainty, lang, unless)");
                 }
             }
             var certainty = YamlRuleFile.Child(mapping, "certainty") is { } c ? Certainty(file, c) : 3;
             var language = YamlRuleFile.Child(mapping, "lang") is { } l ? Language(file, l) : "any";
-            patterns.Add(new PackPattern(language, regex, certainty, source));
+            patterns.Add(new PackPattern(language, regex, certainty, source, unless));
         }
         return patterns;
+    }
+
+    private static Regex CompileRegex(YamlRuleFile file, YamlNode node, string source)
+    {
+        try
+        {
+            return new Regex(source, RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw file.Error(node, $"bad regex: {e.Message}");
+        }
     }
 
     private static SeverityTable ReadSeverityTable(YamlRuleFile file, YamlMappingNode root)
