@@ -14,6 +14,7 @@ public static class DefaultChecks
     [
         new NetworkLengthCheck(limits),
         new HashtagCountCheck(packs),
+        new MentionCountCheck(packs),
         new SensitiveTopicCheck(packs),
         new PrivacyCheck(packs),
         new PersonalContentCheck(packs),

@@ -18,18 +18,9 @@ public sealed class HashtagCountCheck(IRulePackSource packs) : ICheck
         var findings = new List<Finding>();
         foreach (var pack in set.Packs.Where(p => p.Detector == "hashtag-count" && p.AppliesTo(input.Account)))
         {
-            var network = input.Account.Network;
-            var (limit, certainty) = pack.Limits.TryGetValue(network, out var hard) ? (hard, 3) : (int.MaxValue, 3);
             var hashtags = set.Analyze(input.Body).Hashtags;
-            if (hashtags.Count <= limit)
-            {
-                if (!pack.Advice.TryGetValue(network, out var advice) || hashtags.Count <= advice)
-                {
-                    continue;
-                }
-                (limit, certainty) = (advice, 1);
-            }
-            if (pack.Severity.For(certainty, input.Account) is not { } severity)
+            if (CountLimits.Exceeded(pack, input.Account.Network, hashtags.Count) is not (int limit, int certainty)
+                || pack.Severity.For(certainty, input.Account) is not { } severity)
             {
                 continue;
             }
@@ -37,7 +28,7 @@ public sealed class HashtagCountCheck(IRulePackSource packs) : ICheck
             var last = hashtags[^1];
             var evidence = new Dictionary<string, string>
             {
-                ["network"] = network,
+                ["network"] = input.Account.Network,
                 ["count"] = hashtags.Count.ToString(CultureInfo.InvariantCulture),
                 ["limit"] = limit.ToString(CultureInfo.InvariantCulture),
                 ["certainty"] = certainty.ToString(CultureInfo.InvariantCulture),

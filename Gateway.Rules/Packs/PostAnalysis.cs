@@ -98,6 +98,10 @@ public sealed class PostAnalysis
                     var (start, length) = text.ToOriginal(match.Index, match.Length);
                     var region = RegionAt(match.Index);
                     var scope = region.Kind == UnitKind.Main ? ScopeAt(start) : Scope.Hashtag;
+                    if (region.Kind != UnitKind.Main && match.Index == region.Start && start > 0 && Body[start - 1] == '#')
+                    {
+                        (start, length) = (start - 1, length + 1);
+                    }
                     if (length > 0 && !_patternHits.Exists(h => h.Pack == p && h.Start == start && h.Length == length))
                     {
                         _patternHits.Add((p, pattern, start, length, scope));

@@ -63,13 +63,13 @@ public sealed class RulePack
     public IReadOnlyList<PackPattern> Patterns { get; init; } = [];
     public IReadOnlyList<PackExample> Examples { get; init; } = [];
 
-    /// <summary>A built-in detector instead of (or as well as) terms: payment-card, iban, email, phone, language, hashtag-count.</summary>
+    /// <summary>A built-in detector instead of (or as well as) terms: payment-card, iban, email, phone, language, hashtag-count, mention-count.</summary>
     public string? Detector { get; init; }
 
     /// <summary>For <c>detector: language</c>: stop words per language.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Stopwords { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
-    /// <summary>For <c>detector: hashtag-count</c>: the network's hard limit (certainty 3) and advice (certainty 1).</summary>
+    /// <summary>For <c>detector: hashtag-count</c> and <c>mention-count</c>: the network's hard limit (certainty 3) and advice (certainty 1).</summary>
     public IReadOnlyDictionary<string, int> Limits { get; init; } = new Dictionary<string, int>();
     public IReadOnlyDictionary<string, int> Advice { get; init; } = new Dictionary<string, int>();
 

@@ -100,6 +100,10 @@ public sealed class RulePackSet
             }
             var (originalStart, originalLength) = s.Text.ToOriginal(start, length);
             var scope = kind == UnitKind.Main ? s.Analysis.ScopeAt(originalStart) : Scope.Hashtag;
+            if (kind != UnitKind.Main && start == s.Regions[s.Region].Start && originalStart > 0 && s.Analysis.Body[originalStart - 1] == '#')
+            {
+                (originalStart, originalLength) = (originalStart - 1, originalLength + 1); // the whole tag, with its '#'
+            }
             s.Analysis.AddCandidate(new Candidate(entry.Pack, entry.Term, originalStart, originalLength, scope));
         });
     }

@@ -220,3 +220,20 @@ public class HashtagCountCheckTests
         Assert.Equal(Severity.Block, Assert.Single(findings, f => f.Rule == NetworkLengthCheck.RuleId).Severity);
     }
 }
+
+public class MentionCountCheckTests
+{
+    private static IReadOnlyList<Finding> Run(string body, string network) =>
+        new MentionCountCheck(TestRules.Source).RunAsync(TestRules.Input(body, TestRules.Account(network: network)), default).AsTask().Result;
+
+    [Fact]
+    public void Counts_mentions_not_email_addresses()
+    {
+        Assert.Empty(Run("a@b.com c@d.com e@f.com g@h.com i@j.com k@l.com @one", "x"));
+        var finding = Assert.Single(Run("@a @b @c @d @e @f", "x"));
+        Assert.Equal("network.mentions", finding.Rule);
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Equal("@f", finding.Match);
+        Assert.Contains("6 accounts", finding.Message, StringComparison.Ordinal);
+    }
+}

@@ -22,8 +22,8 @@ public class HashtagTests
     {
         const string body = "So sad. #CommittedSuicide";
         var finding = Assert.Single(TestRules.Raw(body), f => f.Rule == "topic.death-tragedy");
-        Assert.Equal("CommittedSuicide", finding.Match);
-        Assert.Equal(body.IndexOf("Committed", StringComparison.Ordinal), finding.Start);
+        Assert.Equal("#CommittedSuicide", finding.Match);
+        Assert.Equal(body.IndexOf('#', StringComparison.Ordinal), finding.Start);
         Assert.Equal("hashtag", finding.Evidence!["scope"]);
     }
 
@@ -31,7 +31,7 @@ public class HashtagTests
     public void A_lower_case_hashtag_matches_the_phrase_written_together()
     {
         var finding = Assert.Single(TestRules.Raw("thoughts #schoolshooting"), f => f.Rule == "topic.violence");
-        Assert.Equal("schoolshooting", finding.Match);
+        Assert.Equal("#schoolshooting", finding.Match);
     }
 
     [Fact]
@@ -46,6 +46,6 @@ public class HashtagTests
     public void The_one_token_slang_hashtag_is_found_on_brand_accounts()
     {
         var finding = Assert.Single(TestRules.Raw("fun night #gettngslizzerd"), f => f.Rule == "account.personal-content");
-        Assert.Equal("gettngslizzerd", finding.Match);
+        Assert.Equal("#gettngslizzerd", finding.Match);
     }
 }

@@ -16,7 +16,7 @@ public class ScenarioTests
     {
         var findings = TestRules.Run(RedCross, TestRules.Account("brand"));
         var personal = findings.Where(f => f.Rule == "account.personal-content").ToArray();
-        Assert.Contains(personal, f => f.Match == "gettngslizzerd" && f.Severity == Severity.Review);
+        Assert.Contains(personal, f => f.Match == "#gettngslizzerd" && f.Severity == Severity.Review);
         Assert.Contains(personal, f => f.Match == "when we drink");
         Assert.Contains(findings, f => f.Rule == "topic.alcohol-drugs" && f.Match == "beer");
         Assert.Equal(Severity.Review, CheckPipeline.Worst(findings));
@@ -66,7 +66,7 @@ public class ScenarioTests
     public void DiGiorno_hashtag_is_flagged_as_violence()
     {
         var finding = Assert.Single(TestRules.Run("#WhyIStayed You had pizza."), f => f.Rule == "topic.violence");
-        Assert.Equal("WhyIStayed", finding.Match);
+        Assert.Equal("#WhyIStayed", finding.Match);
     }
 
     [Fact]
