@@ -52,6 +52,7 @@ public sealed class PrivacyCheck(IRulePackSource packs) : ICheck
                     findings.Add(PackFindings.Create(pack, severity, start, length, match, new Dictionary<string, string>
                     {
                         ["detector"] = pack.Detector!,
+                        ["language"] = "any",
                         ["certainty"] = "3",
                         ["scope"] = PackFindings.ScopeName(analysis.ScopeAt(start)),
                     }));

@@ -136,6 +136,21 @@ public sealed class NormalizedText
             new(new string(_chars, 0, _length), _starts.AsSpan(0, _length).ToArray(), _ends.AsSpan(0, _length).ToArray());
     }
 
+    private static readonly System.Buffers.SearchValues<char> Invisible =
+        System.Buffers.SearchValues.Create("\u00AD\u200B\u200C\u200D\u2060\uFEFF");
+
+    private static bool IsInvisible(ReadOnlySpan<char> grapheme)
+    {
+        foreach (var c in grapheme)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static string NormalizeGrapheme(ReadOnlySpan<char> grapheme, bool foldDiacritics)
     {
         if (grapheme.Length == 1)
@@ -152,7 +167,15 @@ public sealed class NormalizedText
                     return " ";
             }
         }
+        if (IsInvisible(grapheme))
+        {
+            return ""; // zero-width spaces, joiners and soft hyphens hide words: "f\u200Buck" is "fuck"
+        }
         var text = new string(grapheme).Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        if (text.AsSpan().ContainsAny(Invisible))
+        {
+            text = string.Concat(text.Where(c => !Invisible.Contains(c)));
+        }
         if (text.Contains('\u00DF'))
         {
             text = text.Replace("\u00DF", "ss", StringComparison.Ordinal);

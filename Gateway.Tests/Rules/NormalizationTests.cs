@@ -21,6 +21,15 @@ public class NormalizationTests
     }
 
     [Fact]
+    public void Invisible_characters_do_not_split_words()
+    {
+        const string body = "what the f\u200Bu\u00ADc\u200Dk";
+        var finding = Assert.Single(TestRules.Raw(body), f => f.Rule == "topic.profanity");
+        Assert.Equal(9, finding.Start);
+        Assert.Equal(body.Length - 9, finding.Length);
+    }
+
+    [Fact]
     public void Sharp_s_is_case_folded_to_ss()
     {
         Assert.Equal("scheisse", NormalizedText.Of("Scheiße", false).Text);
