@@ -201,6 +201,10 @@ public static class MarkdownSegmenter
                 j += char.IsSurrogatePair(body, j) ? 2 : 1;
             }
             length = j - i;
+            if (c == '#' && !body.AsSpan(i + 1, j - i - 1).ContainsAnyExcept("0123456789_"))
+            {
+                return null; // "#1 in service" is a number, not a hashtag (networks need a letter too)
+            }
             return c == '#' ? Scope.Hashtag : Scope.Mention;
         }
         if ((c is 'h' or 'H' or 'w' or 'W') && atWordStart)

@@ -17,6 +17,12 @@ public class MarkdownSegmenterTests
     }
 
     [Fact]
+    public void Numbers_and_email_addresses_are_not_hashtags_or_mentions()
+    {
+        Assert.Equal("Prose:We are #1, mail jo@example.com  Hashtag:#2024Goals", Describe("We are #1, mail jo@example.com #2024Goals"));
+    }
+
+    [Fact]
     public void Fenced_code_and_html_blocks_have_their_own_scopes()
     {
         const string body = "Intro\n\n```\nshit happens\n```\n\n<div>\n<p>Hello <b>there</b></p>\n</div>\n";
