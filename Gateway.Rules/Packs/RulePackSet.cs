@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+using Gateway.Rules.Text;
+
+namespace Gateway.Rules;
+
+/// <summary>A term (or pattern) hit after language filtering, allow-lists and longest-match, in original body offsets.</summary>
+public sealed record TermHit(RulePack Pack, string Term, string Language, int Certainty, int Start, int Length, Scope Scope);
+
+/// <summary>
+/// Every loaded pack, compiled once: all terms of all packs in one Aho–Corasick automaton (one more for packs
+/// that ignore diacritics), so a post is scanned once whatever the number of terms. Immutable and thread-safe.
+/// </summary>
+public sealed class RulePackSet
+{
+    internal readonly record struct Entry(int Pack, PackTerm Term, bool HashtagOnly);
+
+    private readonly Entry[] _strictEntries;
+    private readonly Entry[] _foldedEntries;
+    private readonly AhoCorasick? _strict;
+    private readonly AhoCorasick? _folded;
+    private readonly ConditionalWeakTable<string, PostAnalysis> _analyses = new();
+
+    public RulePackSet(IReadOnlyList<RulePack> packs)
+    {
+        Packs = packs;
+        var strict = new List<Entry>();
+        var folded = new List<Entry>();
+        for (var p = 0; p < packs.Count; p++)
+        {
+            var target = packs[p].FoldDiacritics ? folded : strict;
+            foreach (var term in packs[p].Terms)
+            {
+                target.Add(new Entry(p, term, false));
+                if (term.Key.Contains(' '))
+                {
+                    // "school shooting" is also #schoolshooting; only hashtags are matched against these.
+                    target.Add(new Entry(p, term with { Key = term.Key.Replace(" ", "", StringComparison.Ordinal) }, true));
+                }
+            }
+        }
+        _strictEntries = [.. strict];
+        _foldedEntries = [.. folded];
+        _strict = strict.Count > 0 ? new AhoCorasick(strict.Select(e => e.Term.Key).ToArray()) : null;
+        _folded = folded.Count > 0 ? new AhoCorasick(folded.Select(e => e.Term.Key).ToArray()) : null;
+        var detectorPack = packs.FirstOrDefault(p => p.Detector == "language");
+        Detector = detectorPack is null ? null : new LanguageDetector(detectorPack.Stopwords);
+        Languages = packs.SelectMany(p => p.Terms.Select(t => t.Language))
+            .Concat(Detector?.Languages ?? [])
+            .Where(l => l != "any")
+            .ToHashSet(StringComparer.Ordinal);
+        TermCount = strict.Count + folded.Count;
+    }
+
+    public static RulePackSet Empty { get; } = new([]);
+
+    public IReadOnlyList<RulePack> Packs { get; }
+
+    /// <summary>Languages the packs know (term languages and the language detector's).</summary>
+    public IReadOnlySet<string> Languages { get; }
+
+    public LanguageDetector? Detector { get; }
+
+    /// <summary>Number of strings in the automata (forms, plus joined forms of phrases for hashtags).</summary>
+    public int TermCount { get; }
+
+    public RulePack? Find(string rule) => Packs.FirstOrDefault(p => p.Rule == rule);
+
+    /// <summary>
+    /// Parses, normalises and scans a body once; every check of one pipeline run asks for the same body
+    /// instance, so the work is shared (the cache holds the body weakly and dies with this set on reload).
+    /// </summary>
+    public PostAnalysis Analyze(string body) => _analyses.GetValue(body, b => new PostAnalysis(b, this));
+
+    internal void Scan(NormalizedText text, IReadOnlyList<Region> regions, PostAnalysis analysis, bool folded)
+    {
+        var automaton = folded ? _folded : _strict;
+        if (automaton is null)
+        {
+            return;
+        }
+        var state = new ScanState(text, regions, analysis, folded ? _foldedEntries : _strictEntries);
+        automaton.FindAll(text.Text, ref state, static (ref ScanState s, int id, int start, int length) =>
+        {
+            // Matches arrive in order of their end, and never span a separator, so the region only moves forward.
+            while (s.Region < s.Regions.Count - 1 && s.Regions[s.Region].End < start + length)
+            {
+                s.Region++;
+            }
+            var kind = s.Regions[s.Region].Kind;
+            var entry = s.Entries[id];
+            if (entry.HashtagOnly && kind != UnitKind.HashtagJoined)
+            {
+                return;
+            }
+            var normalised = s.Text.Text;
+            if ((start > 0 && WordChars.IsWordChar(normalised, start - 1))
+                || (start + length < normalised.Length && WordChars.IsWordChar(normalised, start + length)))
+            {
+                return; // not a whole word: "ass" in "class"
+            }
+            var (originalStart, originalLength) = s.Text.ToOriginal(start, length);
+            var scope = kind == UnitKind.Main ? s.Analysis.ScopeAt(originalStart) : Scope.Hashtag;
+            if (kind != UnitKind.Main && start == s.Regions[s.Region].Start && originalStart > 0 && s.Analysis.Body[originalStart - 1] == '#')
+            {
+                (originalStart, originalLength) = (originalStart - 1, originalLength + 1); // the whole tag, with its '#'
+            }
+            s.Analysis.AddCandidate(new Candidate(entry.Pack, entry.Term, originalStart, originalLength, scope));
+        });
+    }
+
+    internal bool HasFolded => _folded is not null;
+
+    /// <summary>
+    /// The hits of the packs selected by <paramref name="select"/> for this account: terms of the account's
+    /// language, the post's detected language and 'any'; within each pack allow-list entries and longer matches
+    /// win over the shorter ones they overlap; ordered by position.
+    /// </summary>
+    public IReadOnlyList<TermHit> Hits(PostAnalysis analysis, AccountProfile account, Func<RulePack, bool> select)
+    {
+        var accountLanguage = LanguageDetector.Normalize(account.Language);
+        var everyLanguage = !Languages.Contains(accountLanguage);
+        var detected = analysis.Language?.Language;
+        bool LanguageOk(string language) =>
+            everyLanguage || language == "any" || language == accountLanguage || language == detected;
+
+        var byPack = new Dictionary<RulePack, List<Candidate>>();
+        foreach (var candidate in analysis.Candidates)
+        {
+            var pack = Packs[candidate.Pack];
+            if (select(pack) && pack.AppliesTo(account) && pack.Scopes.Contains(candidate.Scope) && LanguageOk(candidate.Term.Language))
+            {
+                (byPack.TryGetValue(pack, out var list) ? list : byPack[pack] = []).Add(candidate);
+            }
+        }
+        foreach (var (packIndex, pattern, start, length, scope) in analysis.PatternHits)
+        {
+            var pack = Packs[packIndex];
+            if (select(pack) && pack.AppliesTo(account) && pack.Scopes.Contains(scope) && LanguageOk(pattern.Language))
+            {
+                var match = analysis.Body.Substring(start, length);
+                var term = new PackTerm(pattern.Language, match, match, match, pattern.Certainty, false);
+                (byPack.TryGetValue(pack, out var list) ? list : byPack[pack] = []).Add(new Candidate(packIndex, term, start, length, scope));
+            }
+        }
+
+        var hits = new List<TermHit>();
+        foreach (var (pack, candidates) in byPack)
+        {
+            candidates.Sort((a, b) =>
+            {
+                var c = b.Length.CompareTo(a.Length);
+                if (c == 0) c = a.Start.CompareTo(b.Start);
+                if (c == 0) c = b.Term.Allowed.CompareTo(a.Term.Allowed);
+                if (c == 0) c = b.Term.Certainty.CompareTo(a.Term.Certainty);
+                if (c == 0) c = string.CompareOrdinal(a.Term.Term, b.Term.Term);
+                return c;
+            });
+            var taken = new List<Candidate>();
+            foreach (var candidate in candidates)
+            {
+                if (!taken.Exists(t => t.Start < candidate.Start + candidate.Length && candidate.Start < t.Start + t.Length))
+                {
+                    taken.Add(candidate);
+                }
+            }
+            hits.AddRange(taken.Where(t => !t.Term.Allowed)
+                .Select(t => new TermHit(pack, t.Term.Term, t.Term.Language, t.Term.Certainty, t.Start, t.Length, t.Scope)));
+        }
+        hits.Sort((a, b) =>
+        {
+            var c = a.Start.CompareTo(b.Start);
+            if (c == 0) c = b.Length.CompareTo(a.Length);
+            if (c == 0) c = string.CompareOrdinal(a.Pack.Rule, b.Pack.Rule);
+            return c;
+        });
+        return hits;
+    }
+
+    private struct ScanState(NormalizedText text, IReadOnlyList<Region> regions, PostAnalysis analysis, Entry[] entries)
+    {
+        public readonly NormalizedText Text = text;
+        public readonly IReadOnlyList<Region> Regions = regions;
+        public readonly PostAnalysis Analysis = analysis;
+        public readonly Entry[] Entries = entries;
+        public int Region;
+    }
+}
+
+internal enum UnitKind
+{
+    Main,
+    HashtagJoined,
+    HashtagSplit,
+}
+
+internal readonly record struct Candidate(int Pack, PackTerm Term, int Start, int Length, Scope Scope);

@@ -1,0 +1,119 @@
+using Gateway.Rules;
+
+namespace Gateway.Tests.Rules;
+
+public sealed class TempRules : IDisposable
+{
+    public TempRules()
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "topics"));
+    }
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "gateway-rules-" + Guid.NewGuid().ToString("N"));
+
+    public string Write(string relative, string content)
+    {
+        var path = Path.Combine(Root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    public const string Good = """
+        rule: topic.test
+        message: "{match} is a test word."
+        terms:
+          en:
+            3: [kumquat|kumquats]
+        examples:
+          - fire: "I love kumquats"
+          - pass: "I love apples"
+        """;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public class LoaderTests
+{
+    private static RuleFileException LoadError(string content, out string path)
+    {
+        using var rules = new TempRules();
+        rules.Write("topics/good.yml", TempRules.Good);
+        path = rules.Write("topics/zbad.yml", content);
+        return Assert.Throws<RuleFileException>(() => RulePacks.Load(rules.Root));
+    }
+
+    [Fact]
+    public void Loads_the_default_packs_once_with_thousands_of_forms()
+    {
+        var set = TestRules.Set;
+        Assert.True(set.Packs.Count >= 16, $"{set.Packs.Count} packs");
+        Assert.True(set.TermCount > 1500, $"{set.TermCount} terms");
+        Assert.DoesNotContain(set.Packs, p => Path.GetFileName(p.File) == "networks.yml");
+    }
+
+    [Fact]
+    public void A_good_pack_loads()
+    {
+        using var rules = new TempRules();
+        rules.Write("topics/good.yml", TempRules.Good);
+        rules.Write("networks.yml", "not: a pack");
+        rules.Write("trends/registry.yml", "not: a pack either");
+        var pack = Assert.Single(RulePacks.Load(rules.Root).Packs);
+        Assert.Equal("topic.test", pack.Rule);
+        Assert.Equal("test", pack.Category);
+        Assert.Equal(2, pack.Terms.Count);
+        Assert.Equal(Severity.Block, pack.Severity.For(3, TestRules.Account()));
+    }
+
+    [Theory]
+    [InlineData("rule: topic.x\nmessage: m\nterms:\n  en:\n    4: [a]\n", 5, 5, "certainty must be 1")]
+    [InlineData("rule: topic.x\nmessage: m\nseverity: {1: fatal}\nterms: {en: {1: [a]}}\n", 3, 15, "unknown severity 'fatal'")]
+    [InlineData("rule: topic.x\nmessage: m\nterms: {en: {1: [a]}}\ncolour: red\n", 4, 1, "unknown key 'colour'")]
+    [InlineData("rule: Topic X\nmessage: m\nterms: {en: {1: [a]}}\n", 1, 7, "rule 'Topic X' must look like")]
+    [InlineData("rule: topic.x\nterms: {en: {1: [a]}}\n", 1, 1, "missing 'message'")]
+    [InlineData("rule: topic.x\nmessage: m\n", 1, 1, "needs 'terms', 'patterns' or a 'detector'")]
+    [InlineData("rule: topic.x\nmessage: m\npatterns:\n  - regex: '(a'\n", 4, 12, "bad regex")]
+    [InlineData("rule: topic.x\nmessage: m\npatterns:\n  - regex: '(a)\\1'\n", 4, 12, "bad regex")]
+    [InlineData("rule: topic.x\nmessage: m\ndetector: telepathy\n", 3, 11, "unknown detector 'telepathy'")]
+    [InlineData("rule: topic.x\nmessage: m\nterms:\n  english:\n    1: [a]\n", 4, 3, "'english' is not a language code")]
+    [InlineData("rule: topic.x\nmessage: m\nterms: {en: {1: [a]}}\nexamples:\n  - {fire: a, pass: b}\n", 5, 5, "exactly one of 'fire' or 'pass'")]
+    [InlineData("rule: topic.x\nmessage: m\nterms: {en: {1: [\"   \"]}}\n", 3, 18, "empty form")]
+    [InlineData("rule: topic.x\nmessage: [unclosed\n", 3, 1, "")]
+    [InlineData("rule: topic.test\nmessage: m\nterms: {en: {1: [a]}}\n", 1, 7, "already defined")]
+    public void Errors_name_file_line_and_column(string content, int line, int column, string problem)
+    {
+        var error = LoadError(content, out var path);
+        Assert.Equal(path, error.File);
+        Assert.Equal(line, error.Line);
+        Assert.Equal(column, error.Column);
+        Assert.Contains(problem, error.Problem, StringComparison.Ordinal);
+        Assert.StartsWith($"{path}:{line}:{column}: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void User_regexes_run_without_backtracking()
+    {
+        using var rules = new TempRules();
+        rules.Write("topics/regex.yml", "rule: topic.regex\nmessage: m\npatterns:\n  - regex: '(a+)+b'\n");
+        var pattern = Assert.Single(RulePacks.Load(rules.Root).Packs[0].Patterns);
+        Assert.True(pattern.Regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking));
+        Assert.DoesNotMatch(pattern.Regex, new string('a', 5000) + "c");
+    }
+
+    [Fact]
+    public void A_missing_folder_is_an_error()
+    {
+        var error = Assert.Throws<RuleFileException>(() => RulePacks.Load(Path.Combine(Path.GetTempPath(), "no-such-rules-" + Guid.NewGuid())));
+        Assert.Contains("does not exist", error.Problem, StringComparison.Ordinal);
+    }
+}

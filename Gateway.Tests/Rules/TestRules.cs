@@ -1,0 +1,55 @@
+using Gateway.Rules;
+
+namespace Gateway.Tests.Rules;
+
+/// <summary>The repository's real rules folder, loaded once, and helpers to run checks against it.</summary>
+internal static class TestRules
+{
+    private static readonly Lazy<string> RulesDirectory = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "rules");
+            if (File.Exists(Path.Combine(candidate, "networks.yml")) && Directory.Exists(Path.Combine(candidate, "topics")))
+            {
+                return candidate;
+            }
+        }
+        throw new InvalidOperationException("rules folder not found above " + AppContext.BaseDirectory);
+    });
+
+    private static readonly Lazy<RulePackSet> LoadedSet = new(() => RulePacks.Load(RulesDirectory.Value));
+
+    public static string RulesDir => RulesDirectory.Value;
+
+    public static RulePackSet Set => LoadedSet.Value;
+
+    public static IRulePackSource Source => new StaticRulePackSource(Set);
+
+    public static IReadOnlyList<ICheck> Checks => DefaultChecks.Create(Source, NetworkLimits.Load(RulesDir));
+
+    public static AccountProfile Account(string kind = "brand", string language = "en", string network = "x", string id = "acct") =>
+        new(id, network, kind, language);
+
+    public static CheckInput Input(string body, AccountProfile? account = null) =>
+        new(body, account ?? Account(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+
+    /// <summary>Every finding of every default check, before merging.</summary>
+    public static List<Finding> Raw(string body, AccountProfile? account = null)
+    {
+        var input = Input(body, account);
+        var findings = new List<Finding>();
+        foreach (var check in Checks)
+        {
+            findings.AddRange(check.RunAsync(input, CancellationToken.None).AsTask().GetAwaiter().GetResult());
+        }
+        return findings;
+    }
+
+    /// <summary>The merged findings the pipeline returns.</summary>
+    public static IReadOnlyList<Finding> Run(string body, AccountProfile? account = null) =>
+        new CheckPipeline(Checks).RunAsync(Input(body, account), CheckPhase.Submit, CancellationToken.None).GetAwaiter().GetResult();
+
+    public static string Describe(IEnumerable<Finding> findings) =>
+        string.Join("\n", findings.Select(f => $"{f.Rule} {f.Severity} [{f.Start},{f.Length}] '{f.Match}'"));
+}
