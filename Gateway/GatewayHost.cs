@@ -9,6 +9,7 @@ using Gateway.Posts;
 using Gateway.Publishing;
 using Gateway.Rules;
 using Gateway.Rules.Links;
+
 using Gateway.Rules.Net;
 using Gateway.Scheduling;
 using Gateway.Storage;
@@ -86,12 +87,17 @@ public static class GatewayHost
             .ConfigurePrimaryHttpMessageHandler(() => AddressGuard.CreateHandler(options.Notifications.AllowPrivateAddresses));
 
         services.AddSingleton(NetworkLimits.Load(options.RulesDir));
-        services.AddSingleton<ICheck, NetworkLengthCheck>();
+        // Created by the container so that it is disposed with the host; QueueStartup resolves it before anything
+        // is served, so a broken pack stops the start with file:line:column.
+        services.AddSingleton<IRulePackSource>(_ => new RulePackWatcher(options.RulesDir));
         services.AddSingleton(options.Links);
         services.AddSingleton(LinkRules.Load(options.RulesDir));
         services.AddSingleton<IUrlFetcher>(sp => new HttpUrlFetcher(sp.GetRequiredService<LinkRules>(), options.Links));
         services.AddSingleton<ICheck, LinkCheck>();
-        services.AddSingleton(sp => new CheckPipeline(sp.GetServices<ICheck>()));
+        // The default checks read the packs' current set; other checks (links, and any a deployment adds) come as ICheck.
+        services.AddSingleton(sp => new CheckPipeline([
+            .. DefaultChecks.Create(sp.GetRequiredService<IRulePackSource>(), sp.GetRequiredService<NetworkLimits>()),
+            .. sp.GetServices<ICheck>()]));
 
         services.AddSingleton<IPublisher, OutboxPublisher>();
         services.AddSingleton<IPublisher, WebhookPublisher>();

@@ -42,6 +42,9 @@ public sealed class TestGateway : WebApplicationFactory<Program>
 
     public string DataDir { get; }
 
+    private static readonly Lazy<Gateway.Rules.StaticRulePackSource> SharedPacks =
+        new(() => Gateway.Rules.StaticRulePackSource.Load(Paths.Rules));
+
     public string OutboxPath => Path.Combine(DataDir, "outbox.jsonl");
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
@@ -53,10 +56,12 @@ public sealed class TestGateway : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.UseEnvironment("Testing");
-        if (_services is not null)
+        builder.ConfigureTestServices(services =>
         {
-            builder.ConfigureTestServices(_services);
-        }
+            // The shipped packs, loaded once per test run instead of once per gateway (and watched by none).
+            services.AddSingleton<Gateway.Rules.IRulePackSource>(SharedPacks.Value);
+            _services?.Invoke(services);
+        });
     }
 
     /// <summary>Creates a user directly (the first admin's token only goes to the console) and returns a client signed in as them.</summary>
@@ -74,11 +79,6 @@ public sealed class TestGateway : WebApplicationFactory<Program>
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
         return client;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
     }
 }
 

@@ -18,11 +18,13 @@ public sealed class QueueStartup(
     FreezeStore freezes,
     PostScheduler scheduler,
     ISqlDialect dialect,
+    Rules.IRulePackSource packs,
     TimeProvider time,
     ILogger<QueueStartup> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        log.LogInformation("Rule packs loaded: {Count}", packs.Current.Packs.Count);
         await database.MigrateAsync(cancellationToken);
         await dialect.PrepareSchedulerAsync(cancellationToken);
         await CreateFirstAdminAsync(cancellationToken);
