@@ -69,7 +69,7 @@ public sealed class BenchGateway : IAsyncDisposable
         await App.DisposeAsync();
     }
 
-    private static string FindRoot()
+    public static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
