@@ -10,7 +10,7 @@ public class FreezeBenchmark
 {
     private BenchGateway _gateway = null!;
 
-    [Params(10_000)]
+    [Params(10_000, 100_000)]
     public int ScheduledPosts { get; set; }
 
     [GlobalSetup]

@@ -6,6 +6,51 @@ namespace Gateway.Tests;
 /// <summary>The command line as people run it: a real process, real exit codes, real output.</summary>
 public sealed class CommandLineTests
 {
+    /// <summary>A data directory with one brand account on X, made through the API like an admin would.</summary>
+    private static async Task<string> DataDirWithAccountAsync()
+    {
+        using var gateway = new TestGateway();
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme", network: "x");
+        return gateway.DataDir;
+    }
+
+    private static string Write(string dir, string name, string text)
+    {
+        var path = Path.Combine(dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public async Task Check_reports_like_a_compiler_and_exits_by_the_worst_finding()
+    {
+        var dataDir = await DataDirWithAccountAsync();
+        string[] common = ["--account", "acme", "--no-links", $"--Gateway:DataDir={dataDir}", $"--Gateway:RulesDir={Paths.Rules}"];
+        var clean = Write(dataDir, "clean.md", "Our spring sale starts Monday.\n");
+        var tags = Write(dataDir, "tags.md", "Our spring sale.\n#a #b #c #d #e #f\n");
+        var bad = Write(dataDir, "bad.md", "Hello!\nWe will never forget the school shooting.\n");
+
+        var (exit, output, _) = await RunAsync(["check", clean, .. common]);
+        Assert.Equal((0, ""), (exit, output));
+        (exit, output, _) = await RunAsync(["check", tags, .. common]);
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"{tags}:2:10 warning network.hashtags ", output);
+        (exit, output, _) = await RunAsync(["check", clean, bad, .. common]);
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"{bad}:2:26 review topic.violence \"school shooting\"", output);
+
+        (exit, output, _) = await RunAsync(["check", bad, "--format", "json", .. common]);
+        Assert.Equal(2, exit);
+        var finding = System.Text.Json.JsonDocument.Parse(output).RootElement.EnumerateArray().Single();
+        Assert.Equal(("topic.violence", 2, 26, "school shooting"),
+            (finding.GetProperty("rule").GetString(), finding.GetProperty("line").GetInt32(), finding.GetProperty("column").GetInt32(), finding.GetProperty("match").GetString()));
+
+        var (unknown, _, error) = await RunAsync(["check", bad, "--account", "nope", $"--Gateway:DataDir={dataDir}", $"--Gateway:RulesDir={Paths.Rules}"]);
+        Assert.Equal(3, unknown);
+        Assert.StartsWith("crisis-gateway: Unknown account 'nope'", error);
+    }
+
     private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -37,10 +82,12 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData(1, "Unknown role 'boss'", "users", "add", "dave", "--role", "boss")]
-    [InlineData(1, "is not valid", "users", "add", "Dave Smith", "--role", "editor")]
-    [InlineData(2, "needs --role", "users", "add", "dave")]
-    [InlineData(2, "unknown command", "posts", "nuke")]
+    [InlineData(3, "Unknown role 'boss'", "users", "add", "dave", "--role", "boss")]
+    [InlineData(3, "is not valid", "users", "add", "Dave Smith", "--role", "editor")]
+    [InlineData(64, "needs --role", "users", "add", "dave")]
+    [InlineData(64, "unknown command", "posts", "nuke")]
+    [InlineData(64, "needs --account", "check", "post.md")]
+    [InlineData(64, "--format is text or json", "check", "post.md", "--account", "acme", "--format", "xml")]
     public async Task Mistakes_exit_non_zero_with_one_readable_line(int expectedExit, string says, params string[] args)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "crisis-gateway-tests", Guid.NewGuid().ToString("N"));

@@ -10,9 +10,18 @@ namespace Gateway.Cli;
 /// </summary>
 public static class CommandLine
 {
+    /// <summary>Exit codes: 0 and, for <c>check</c>, 1 (warnings) and 2 (review or block) are results; these are failures.</summary>
+    public const int Refused = 3;
+    public const int UsageError = 64;
+
+    private static readonly HashSet<string> Flags = new(StringComparer.OrdinalIgnoreCase) { "no-links" };
+
     private const string Usage = """
         usage: Gateway users add NAME --role editor|reviewer|admin   create a user; prints the token on the last line
                Gateway users list                                  list users and roles
+               Gateway check FILE... --account ID [--format text|json] [--no-links]
+                                                                   check Markdown files as posts to ID; exit 0 clean,
+                                                                   1 warnings, 2 needs review or blocked
         Options from configuration apply, e.g. --Gateway:DataDir=/var/lib/crisis-gateway
         """;
 
@@ -28,13 +37,18 @@ public static class CommandLine
         catch (ProblemException e)
         {
             Console.Error.WriteLine($"crisis-gateway: {e.Detail}");
-            return 1;
+            return Refused;
+        }
+        catch (Rules.RuleFileException e)
+        {
+            Console.Error.WriteLine($"crisis-gateway: {e.Message}");
+            return Refused;
         }
         catch (UsageException e)
         {
             Console.Error.WriteLine($"crisis-gateway: {e.Message}");
             Console.Error.WriteLine(Usage);
-            return 2;
+            return UsageError;
         }
     }
 
@@ -61,6 +75,20 @@ public static class CommandLine
                 }
                 return 0;
             }
+            case ["check", .. var files] when files.Length > 0:
+            {
+                var account = named.GetValueOrDefault("account") ?? throw new UsageException("check needs --account ID");
+                var format = named.GetValueOrDefault("format") ?? "text";
+                if (format is not ("text" or "json"))
+                {
+                    throw new UsageException($"--format is text or json, not '{format}'");
+                }
+                var options = LoadOptions(named);
+                var database = await OpenDatabaseAsync(options);
+                return await CheckCommand.RunAsync(files, account, format, !named.ContainsKey("no-links"), options, database);
+            }
+            case ["check"]:
+                throw new UsageException("check needs at least one FILE");
             case ["help"] or ["--help"] or ["-h"]:
                 Console.WriteLine(Usage);
                 return 0;
@@ -71,16 +99,26 @@ public static class CommandLine
 
     private static async Task<UserStore> OpenUsersAsync(Dictionary<string, string> named)
     {
+        var database = await OpenDatabaseAsync(LoadOptions(named));
+        return new UserStore(database, new AuditLog(database, TimeProvider.System), TimeProvider.System);
+    }
+
+    private static GatewayOptions LoadOptions(Dictionary<string, string> named)
+    {
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
             .AddInMemoryCollection(named.Where(n => n.Key.Contains(':')).Select(n => KeyValuePair.Create(n.Key, (string?)n.Value)))
             .Build();
-        var options = GatewayHost.LoadOptions(configuration, Directory.GetCurrentDirectory());
+        return GatewayHost.LoadOptions(configuration, Directory.GetCurrentDirectory());
+    }
+
+    private static async Task<Database> OpenDatabaseAsync(GatewayOptions options)
+    {
         var database = new Database(new SqliteDialect(options.DatabasePath, options.SchedulerPath));
         await database.MigrateAsync();
-        return new UserStore(database, new AuditLog(database, TimeProvider.System), TimeProvider.System);
+        return database;
     }
 
     /// <summary>Splits <c>a b --key value --key=value</c> into positional words and named options.</summary>
@@ -96,6 +134,11 @@ public static class CommandLine
                 continue;
             }
             var option = args[i][2..];
+            if (Flags.Contains(option))
+            {
+                named[option] = "true";
+                continue;
+            }
             var equals = option.IndexOf('=');
             if (equals > 0)
             {

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Gateway.Accounts;
+using Gateway.Audit;
+using Gateway.Rules;
+using Gateway.Rules.Links;
+using Gateway.Storage;
+
+namespace Gateway.Cli;
+
+/// <summary>
+/// <c>check FILE... --account ID</c>: the checks a post would meet, for people and CI pipelines, like Vale. Works
+/// offline from the rules folder and the database's accounts (links are fetched unless <c>--no-links</c>).
+/// </summary>
+public static class CheckCommand
+{
+    public static async Task<int> RunAsync(string[] files, string accountId, string format, bool links, GatewayOptions options, Database database)
+    {
+        var account = await new AccountStore(database, new AuditLog(database, TimeProvider.System), TimeProvider.System).GetAsync(accountId)
+            ?? throw ProblemException.BadRequest($"Unknown account '{accountId}' in {options.DatabasePath}.");
+        var missing = files.FirstOrDefault(f => !File.Exists(f));
+        if (missing is not null)
+        {
+            throw ProblemException.BadRequest($"{missing}: no such file.");
+        }
+
+        var linkOptions = options.Links with { Enabled = links && options.Links.Enabled };
+        var linkRules = LinkRules.Load(options.RulesDir);
+        var pipeline = new CheckPipeline([
+            .. DefaultChecks.Create(StaticRulePackSource.Load(options.RulesDir), NetworkLimits.Load(options.RulesDir)),
+            new LinkCheck(linkRules, new HttpUrlFetcher(linkRules, linkOptions), linkOptions, TimeProvider.System)]);
+
+        var worst = (Severity?)null;
+        var report = new List<object>();
+        foreach (var file in files)
+        {
+            var body = await File.ReadAllTextAsync(file);
+            var now = DateTimeOffset.UtcNow;
+            var findings = await pipeline.RunAsync(new CheckInput(body, account.Profile, now, now), CheckPhase.Submit, CancellationToken.None);
+            foreach (var finding in findings)
+            {
+                var (line, column) = Position(body, finding.Start);
+                worst = worst is null || finding.Severity > worst ? finding.Severity : worst;
+                if (format == "text")
+                {
+                    Console.WriteLine($"{file}:{line}:{column} {finding.Severity.ToName()} {finding.Rule} {finding.Message}");
+                }
+                else
+                {
+                    report.Add(new { file, line, column, finding.Rule, finding.Severity, finding.Message, finding.Start, finding.Length, finding.Match, finding.Evidence });
+                }
+            }
+        }
+        if (format == "json")
+        {
+            Console.WriteLine(JsonSerializer.Serialize(report, JsonDefaults.Options));
+        }
+        return worst switch
+        {
+            Severity.Block or Severity.Review => 2,
+            Severity.Warning => 1,
+            _ => 0,
+        };
+    }
+
+    /// <summary>1-based line and column (UTF-16 code units) of an offset.</summary>
+    private static (int Line, int Column) Position(string text, int offset)
+    {
+        var line = 1;
+        var lineStart = 0;
+        for (var i = 0; i < offset && i < text.Length; i++)
+        {
+            if (text[i] == '\n')
+            {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return (line, offset - lineStart + 1);
+    }
+}
