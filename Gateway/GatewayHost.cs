@@ -13,6 +13,7 @@ using Gateway.Rules.Links;
 using Gateway.Rules.Net;
 using Gateway.Scheduling;
 using Gateway.Storage;
+using Gateway.Trends;
 using Gateway.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
@@ -90,6 +91,10 @@ public static class GatewayHost
         // Created by the container so that it is disposed with the host; QueueStartup resolves it before anything
         // is served, so a broken pack stops the start with file:line:column.
         services.AddSingleton<IRulePackSource>(_ => new RulePackWatcher(options.RulesDir));
+        services.AddSingleton(HashtagRegistry.Load(options.RulesDir));
+        services.AddSingleton<TrendStore>();
+        services.AddSingleton<ITrendSource>(sp => sp.GetRequiredService<TrendStore>());
+        services.AddSingleton<ICheck, HashtagContextCheck>();
         services.AddSingleton(options.Links);
         services.AddSingleton(LinkRules.Load(options.RulesDir));
         services.AddSingleton<IUrlFetcher>(sp => new HttpUrlFetcher(sp.GetRequiredService<LinkRules>(), options.Links));

@@ -4,6 +4,7 @@ using Gateway.Auth;
 using Gateway.Freeze;
 using Gateway.Posts;
 using Gateway.Reviews;
+using Gateway.Trends;
 using Gateway.Users;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
@@ -81,6 +82,16 @@ public static class Endpoints
         posts.MapGet("/{id}/comments", async (string id, ReviewStore store, CancellationToken ct) => Results.Ok(await store.CommentsAsync(id, ct)));
         api.MapGet("/reviews", async (ReviewService service, ClaimsPrincipal user, CancellationToken ct) =>
             Results.Ok(await service.InboxAsync(user.ToUser(), ct))).RequireAuthorization(Policies.Reviewer);
+
+        var trends = api.MapGroup("/trends");
+        trends.MapGet("/", (TrendStore store) => Results.Ok(store.Current));
+        trends.MapPost("/", async (TrendsRequest request, TrendStore store, ClaimsPrincipal actor, CancellationToken ct) =>
+            Results.Ok(await store.UpsertAsync(request, actor.Identity!.Name!, ct))).RequireAuthorization(Policies.Admin);
+        trends.MapDelete("/{tag}", async (string tag, TrendStore store, ClaimsPrincipal actor, CancellationToken ct) =>
+        {
+            await store.DeleteAsync(tag, actor.Identity!.Name!, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.Admin);
 
         api.MapPost("/check", async (CheckDraft request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
             Results.Ok(new { findings = await service.PreviewAsync(request, user.ToUser(), ct) })).RequireAuthorization(Policies.Editor);

@@ -9,7 +9,7 @@ namespace Gateway.Cli;
 
 /// <summary>
 /// <c>check FILE... --account ID</c>: the checks a post would meet, for people and CI pipelines, like Vale. Works
-/// offline from the rules folder and the database's accounts (links are fetched unless <c>--no-links</c>).
+/// offline from the rules folder and the database's accounts and trends (links are fetched unless <c>--no-links</c>).
 /// </summary>
 public static class CheckCommand
 {
@@ -23,11 +23,14 @@ public static class CheckCommand
             throw ProblemException.BadRequest($"{missing}: no such file.");
         }
 
+        var trends = new Trends.TrendStore(database, new AuditLog(database, TimeProvider.System), HashtagRegistry.Load(options.RulesDir), TimeProvider.System);
+        await trends.RefreshAsync(CancellationToken.None);
         var linkOptions = options.Links with { Enabled = links && options.Links.Enabled };
         var linkRules = LinkRules.Load(options.RulesDir);
         var pipeline = new CheckPipeline([
             .. DefaultChecks.Create(StaticRulePackSource.Load(options.RulesDir), NetworkLimits.Load(options.RulesDir)),
-            new LinkCheck(linkRules, new HttpUrlFetcher(linkRules, linkOptions), linkOptions, TimeProvider.System)]);
+            new LinkCheck(linkRules, new HttpUrlFetcher(linkRules, linkOptions), linkOptions, TimeProvider.System),
+            new HashtagContextCheck(trends)]);
 
         var worst = (Severity?)null;
         var report = new List<object>();

@@ -19,6 +19,7 @@ public sealed class QueueStartup(
     PostScheduler scheduler,
     ISqlDialect dialect,
     Rules.IRulePackSource packs,
+    Trends.TrendStore trends,
     TimeProvider time,
     ILogger<QueueStartup> log) : IHostedService
 {
@@ -26,6 +27,7 @@ public sealed class QueueStartup(
     {
         log.LogInformation("Rule packs loaded: {Count}", packs.Current.Packs.Count);
         await database.MigrateAsync(cancellationToken);
+        await trends.RefreshAsync(cancellationToken);
         await dialect.PrepareSchedulerAsync(cancellationToken);
         await CreateFirstAdminAsync(cancellationToken);
 

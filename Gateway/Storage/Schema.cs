@@ -117,5 +117,16 @@ public static class Schema
         CREATE INDEX ix_freeze_accounts_account ON freeze_accounts (account_id);
         ALTER TABLE posts ADD COLUMN crisis_statement INTEGER NOT NULL DEFAULT 0;
         """,
+        """
+        CREATE TABLE trends (
+            tag TEXT PRIMARY KEY,
+            context TEXT NOT NULL,
+            sensitivity TEXT NOT NULL,
+            keywords TEXT NOT NULL,
+            expires_at TEXT NULL,
+            pushed_by TEXT NOT NULL,
+            pushed_at TEXT NOT NULL
+        );
+        """,
     ];
 }

@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+using Gateway.Rules.Text;
+
+namespace Gateway.Rules;
+
+/// <summary>
+/// <c>hashtag.context</c>: "check the history of a hashtag before joining it". A post that uses a hashtag with a
+/// known context — or, for tragedies and disasters, names one of its keywords — gets a finding that quotes the
+/// context to the reviewer (DiGiorno's #WhyIStayed, Celeb Boutique's #Aurora). Runs again at fire time: trends move.
+/// </summary>
+public sealed class HashtagContextCheck(ITrendSource trends) : ICheck
+{
+    public const string RuleId = "hashtag.context";
+
+    private static readonly string[] KeywordSensitivities = ["tragedy", "disaster"];
+
+    public string Name => "hashtag-context";
+
+    public bool RerunAtFireTime => true;
+
+    public ValueTask<IReadOnlyList<Finding>> RunAsync(CheckInput input, CancellationToken cancellationToken)
+    {
+        var active = trends.Current.Where(t => t.ActiveAt(input.Now)).GroupBy(t => t.Tag).ToDictionary(g => g.Key, g => g.First());
+        if (active.Count == 0)
+        {
+            return ValueTask.FromResult<IReadOnlyList<Finding>>([]);
+        }
+        var segments = MarkdownSegmenter.Segment(input.Body);
+        var findings = new List<Finding>();
+        foreach (var hashtag in segments.Where(s => s.Scope == Scope.Hashtag))
+        {
+            var text = input.Body.Substring(hashtag.Start, hashtag.Length);
+            if (active.TryGetValue(Trend.Key(text), out var trend))
+            {
+                findings.Add(Make(trend, hashtag.Start, hashtag.Length, text,
+                    $"{text} is {(trend.Source == "registry" ? "known" : "trending")} for {trend.Sensitivity}: \"{trend.Context}\". " +
+                    "Read what people mean by it before the brand joins in; if it does not fit, drop the hashtag."));
+            }
+        }
+        foreach (var trend in active.Values.Where(t => t.Keywords.Count > 0 && KeywordSensitivities.Contains(t.Sensitivity)))
+        {
+            var pattern = Keywords.GetValue(trend, Compile);
+            foreach (var segment in segments.Where(s => s.IsWordChecked && s.Scope != Scope.Hashtag))
+            {
+                foreach (Match match in pattern.Matches(input.Body.Substring(segment.Start, segment.Length)))
+                {
+                    findings.Add(Make(trend, segment.Start + match.Index, match.Length, match.Value,
+                        $"\"{match.Value}\" is in the news for a {trend.Sensitivity} (#{trend.Tag}: \"{trend.Context}\"). " +
+                        "Make sure the post cannot be read as riding on it."));
+                }
+            }
+        }
+        return ValueTask.FromResult<IReadOnlyList<Finding>>(findings);
+    }
+
+    // Per trend, built once. The keywords are escaped literals, so the lookarounds (word boundaries that
+    // NonBacktracking cannot express) cannot backtrack badly; the timeout is the belt to those braces.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Trend, Regex> Keywords = new();
+
+    private static Regex Compile(Trend trend) =>
+        new(@"(?<![\p{L}\p{N}_])(" + string.Join("|", trend.Keywords.Select(Regex.Escape)) + @")(?![\p{L}\p{N}_])",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+
+    private Finding Make(Trend trend, int start, int length, string match, string message)
+    {
+        var evidence = new Dictionary<string, string>
+        {
+            ["tag"] = "#" + trend.Tag,
+            ["context"] = trend.Context,
+            ["sensitivity"] = trend.Sensitivity,
+            ["source"] = trend.Source,
+        };
+        if (trend.ExpiresAt is { } expires)
+        {
+            evidence["expiresAt"] = expires.ToString("O");
+        }
+        var severity = trends.Sensitivities.TryGetValue(trend.Sensitivity, out var s) ? s : Severity.Review;
+        return new Finding(RuleId, severity, message, start, length, match, evidence);
+    }
+}
