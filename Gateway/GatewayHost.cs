@@ -92,6 +92,8 @@ public static class GatewayHost
         // is served, so a broken pack stops the start with file:line:column.
         services.AddSingleton<IRulePackSource>(_ => new RulePackWatcher(options.RulesDir));
         services.AddSingleton(HashtagRegistry.Load(options.RulesDir));
+        var (tripwires, brands) = Tripwires.Load(options.RulesDir);
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Tripwires>(sp, tripwires, brands));
         services.AddSingleton<TrendStore>();
         services.AddSingleton<ITrendSource>(sp => sp.GetRequiredService<TrendStore>());
         services.AddSingleton<ICheck, HashtagContextCheck>();

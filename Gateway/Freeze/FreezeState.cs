@@ -1,7 +1,8 @@
 namespace Gateway.Freeze;
 
 /// <summary>One freeze: of the whole queue (no accounts) or of a set of accounts.</summary>
-public sealed record Freeze(string Id, IReadOnlyList<string> Accounts, DateTimeOffset Since, string By, string Reason)
+/// <remarks><c>Rule</c> names the tripwire that froze it automatically, if one did.</remarks>
+public sealed record Freeze(string Id, IReadOnlyList<string> Accounts, DateTimeOffset Since, string By, string Reason, string? Rule = null)
 {
     public string Scope => Global ? "global" : "accounts";
 

@@ -28,7 +28,7 @@ public sealed class FreezeStore(Database database)
     private const string Select =
         """
         SELECT f.id AS Id, f.frozen_at AS Since, f.frozen_by AS By, f.reason AS Reason, f.lifted_at AS LiftedAt,
-               f.lifted_by AS LiftedBy, f.lift_reason AS LiftReason, fa.account_id AS Account
+               f.lifted_by AS LiftedBy, f.lift_reason AS LiftReason, f.rule AS Rule, fa.account_id AS Account
         FROM freezes f LEFT JOIN freeze_accounts fa ON fa.freeze_id = f.id
         """;
 
@@ -43,7 +43,7 @@ public sealed class FreezeStore(Database database)
     private static Freeze ToFreeze(IGrouping<string, FreezeRow> rows)
     {
         var first = rows.First();
-        return new Freeze(first.Id, rows.Where(r => r.Account is not null).Select(r => r.Account!).ToArray(), first.Since, first.By, first.Reason);
+        return new Freeze(first.Id, rows.Where(r => r.Account is not null).Select(r => r.Account!).ToArray(), first.Since, first.By, first.Reason, first.Rule);
     }
 
     private sealed class FreezeRow
@@ -55,6 +55,7 @@ public sealed class FreezeStore(Database database)
         public DateTimeOffset? LiftedAt { get; init; }
         public string? LiftedBy { get; init; }
         public string? LiftReason { get; init; }
+        public string? Rule { get; init; }
         public string? Account { get; init; }
     }
 }

@@ -27,7 +27,7 @@ public sealed class KillSwitch(
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Freezes <paramref name="accounts"/>, or everything when there are none.</summary>
-    public async Task<Freeze> FreezeAsync(string? reason, IReadOnlyList<string>? accounts, string actor, CancellationToken cancellationToken)
+    public async Task<Freeze> FreezeAsync(string? reason, IReadOnlyList<string>? accounts, string actor, CancellationToken cancellationToken, string? rule = null)
     {
         reason = ValidReason(reason, "freezing");
         var scope = (accounts ?? []).Select(a => a.Trim()).Where(a => a.Length > 0).Distinct().Order().ToArray();
@@ -43,12 +43,12 @@ public sealed class KillSwitch(
             {
                 return existing; // freezing everything twice is harmless and keeps the first reason
             }
-            var created = new Freeze(Guid.CreateVersion7().ToString("N"), scope, time.GetUtcNow(), actor, reason);
+            var created = new Freeze(Guid.CreateVersion7().ToString("N"), scope, time.GetUtcNow(), actor, reason, rule);
             await c.ExecuteAsync(
-                "INSERT INTO freezes (id, reason, frozen_by, frozen_at, scope) VALUES (@Id, @Reason, @By, @Since, @Scope)", created, t);
+                "INSERT INTO freezes (id, reason, frozen_by, frozen_at, scope, rule) VALUES (@Id, @Reason, @By, @Since, @Scope, @Rule)", created, t);
             await c.ExecuteAsync(
                 "INSERT INTO freeze_accounts (freeze_id, account_id) VALUES (@id, @account)", scope.Select(account => new { id = created.Id, account }), t);
-            await audit.AppendAsync(c, t, actor, "freeze", created.Id, new { reason, accounts = scope });
+            await audit.AppendAsync(c, t, actor, "freeze", created.Id, new { reason, accounts = scope, rule });
             var what = created.Global ? "the whole queue" : string.Join(", ", scope);
             await notifier.EnqueueAsync(c, t, new NotificationEvent("freeze", [], null, null,
                 $"FREEZE: {actor} froze {what}: {reason}. Nothing there is published until an admin unfreezes; do not schedule more."));

@@ -15,7 +15,7 @@ public sealed record TrendsRequest(IReadOnlyList<TrendRequest>? Trends);
 /// Live trends pushed by admins or an integration, together with the static registry: the <see cref="ITrendSource"/>
 /// the hashtag check reads. The in-memory copy is replaced after every change, so checks never wait on the database.
 /// </summary>
-public sealed class TrendStore(Database database, AuditLog audit, HashtagRegistry registry, TimeProvider time) : ITrendSource
+public sealed class TrendStore(Database database, AuditLog audit, HashtagRegistry registry, TimeProvider time, Freeze.Tripwires? tripwires = null) : ITrendSource
 {
     private volatile IReadOnlyList<Trend> _current = registry.Hashtags;
 
@@ -48,6 +48,10 @@ public sealed class TrendStore(Database database, AuditLog audit, HashtagRegistr
             return true;
         }, cancellationToken);
         await RefreshAsync(cancellationToken);
+        if (tripwires is not null)
+        {
+            await tripwires.EvaluateAsync(trends, cancellationToken);
+        }
         return trends;
     }
 
