@@ -41,9 +41,11 @@ public static class GatewayHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        Web.WebUi.UseAssets(app);
         app.UseAuthentication();
         app.UseAuthorization();
         Endpoints.Map(app);
+        Web.WebUi.Map(app);
         return app;
     }
 
@@ -135,9 +137,10 @@ public static class GatewayHost
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<JsonOptions>(o => JsonDefaults.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(Policies.Add);
+        Web.WebUi.AddServices(services);
     }
 
     /// <summary>

@@ -58,8 +58,9 @@ public static class Endpoints
             var post = await service.SubmitAsync(request, user.ToUser(), ct);
             return Results.Created($"/api/posts/{post.Id}", post);
         }).RequireAuthorization(Policies.Editor);
-        posts.MapGet("/", async (string? status, string? account, int? limit, PostStore store, CancellationToken ct) =>
-            Results.Ok(await store.ListAsync(status is null ? null : PostTransitions.Parse(status), account, Limit(limit, 100, 1000), ct)));
+        posts.MapGet("/", async (string? status, string? account, string? from, string? to, int? limit, PostStore store, CancellationToken ct) =>
+            Results.Ok(await store.ListAsync(status is null ? null : PostTransitions.Parse(status), account, Limit(limit, 100, 1000), ct,
+                from is null ? null : Iso8601.Parse(from, "from"), to is null ? null : Iso8601.Parse(to, "to"))));
         posts.MapGet("/{id}", async (string id, PostStore store, CancellationToken ct) =>
             await store.GetAsync(id, ct) is { } post ? Results.Ok(post) : throw ProblemException.NotFound($"No post with id '{id}'."));
         posts.MapPut("/{id}", async (string id, EditPost request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>

@@ -51,17 +51,20 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         return await GetAsync(connection, null, id, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<Post>> ListAsync(PostStatus? status, string? account, int limit, CancellationToken cancellationToken = default)
+    /// <summary>Posts in time order, optionally of one status, one account and scheduled in [from, to).</summary>
+    public async Task<IReadOnlyList<Post>> ListAsync(PostStatus? status, string? account, int limit, CancellationToken cancellationToken = default,
+        DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<PostRow>(new CommandDefinition(
             $"""
             SELECT {Columns} FROM posts
             WHERE (@status IS NULL OR status = @status) AND (@account IS NULL OR account_id = @account)
+              AND (@from IS NULL OR scheduled_at >= @from) AND (@to IS NULL OR scheduled_at < @to)
             ORDER BY scheduled_at, id
             LIMIT @limit
             """,
-            new { status = status is { } s ? PostTransitions.Name(s) : null, account, limit },
+            new { status = status is { } s ? PostTransitions.Name(s) : null, account, limit, from, to },
             cancellationToken: cancellationToken));
         return rows.Select(r => r.ToPost()).ToArray();
     }

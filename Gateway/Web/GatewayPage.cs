@@ -1,0 +1,53 @@
+using Gateway.Auth;
+using Gateway.Users;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Gateway.Web;
+
+/// <summary>What every page shares: who is signed in, and one way to show a refusal from the services.</summary>
+public abstract class GatewayPage : PageModel
+{
+    /// <summary>Survives the redirect after a successful post (post/redirect/get).</summary>
+    [TempData]
+    public string? Notice { get; set; }
+
+    /// <summary>Why the last action was refused, in the service's own words.</summary>
+    public string? Error { get; protected set; }
+
+    public User Me => User.ToUser();
+
+    public bool IsAdmin => User.IsInRole(Role.Admin);
+
+    public bool IsEditor => User.IsInRole(Role.Editor) || IsAdmin;
+
+    public bool IsReviewer => User.IsInRole(Role.Reviewer) || IsAdmin;
+
+    /// <summary>The reader's IANA zone, which app.js keeps in a cookie; times typed into forms are read in it.</summary>
+    public string? TimeZone => Request.Cookies["cg.tz"];
+
+    /// <summary>
+    /// Runs an action; a <see cref="ProblemException"/> becomes <see cref="Error"/> on the page reloaded by
+    /// <paramref name="reload"/>, so the user keeps what they typed and reads why.
+    /// </summary>
+    protected async Task<IActionResult> AttemptAsync(Func<Task<IActionResult>> action, Func<Task> reload)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ProblemException e)
+        {
+            Error = e.Detail;
+            Response.StatusCode = e.Status;
+            await reload();
+            return Page();
+        }
+    }
+
+    protected IActionResult Done(string notice, string page, object? routeValues = null)
+    {
+        Notice = notice;
+        return RedirectToPage(page, routeValues);
+    }
+}

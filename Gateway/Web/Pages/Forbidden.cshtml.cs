@@ -1,0 +1,6 @@
+namespace Gateway.Web.Pages;
+
+public sealed class ForbiddenModel : GatewayPage
+{
+    public void OnGet() => Response.StatusCode = StatusCodes.Status403Forbidden;
+}
