@@ -1,0 +1,6 @@
+using Gateway.Rules;
+
+namespace Gateway.Web;
+
+/// <summary>What <c>_Findings</c> shows: a body, the findings about it, and (for a live check) why there are none.</summary>
+public sealed record FindingsView(string Body, IReadOnlyList<Finding> Findings, string? Error = null, bool ShowPreview = true);

@@ -1,0 +1,89 @@
+using Gateway.Accounts;
+using Gateway.Freeze;
+using Gateway.Posts;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Gateway.Web.Pages;
+
+/// <summary>Writing a post, or changing one: findings come live from the same checks the queue runs.</summary>
+public sealed class ComposeModel(PostService service, PostStore posts, AccountStore accounts, FreezeStore freezes) : GatewayPage
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Id { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Account { get; set; }
+
+    /// <summary>As typed in a <c>datetime-local</c> field, in the reader's zone.</summary>
+    [BindProperty]
+    public string? ScheduledAt { get; set; }
+
+    [BindProperty]
+    public string? Body { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public bool Statement { get; set; }
+
+    public Post? Existing { get; private set; }
+
+    public IReadOnlyList<Account> Accounts { get; private set; } = [];
+
+    public FreezeState Freeze { get; private set; } = FreezeState.Of([]);
+
+    public bool IsEdit => Id is not null;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        if (Existing is { } post)
+        {
+            (Account, Body, ScheduledAt) = (post.Account, post.Body, Display.ToLocalInput(post.ScheduledAt, TimeZone));
+        }
+        return IsEdit && Existing is null ? NotFound() : Page();
+    }
+
+    public Task<IActionResult> OnPostAsync(CancellationToken ct) => AttemptAsync(async () =>
+    {
+        var post = IsEdit
+            ? await service.EditAsync(Id!, new EditPost(Body ?? "", Display.ToIso(ScheduledAt, TimeZone)), Me, ct)
+            : await service.SubmitAsync(new SubmitPost(Account, Body, Display.ToIso(ScheduledAt, TimeZone), Statement), Me, ct);
+        var status = PostTransitions.Name(post.Status).Replace('_', ' ');
+        var frozen = post.Frozen is null ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
+        return Done($"{(IsEdit ? "Saved" : "Submitted")}: the post is {status}.{frozen}", "/Posts", new { id = post.Id });
+    }, () => LoadAsync(ct));
+
+    /// <summary>The live check behind the editor's typing: the findings partial, nothing saved.</summary>
+    public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)
+    {
+        var account = Account;
+        if (IsEdit && await posts.GetAsync(Id!, ct) is { } post)
+        {
+            account = post.Account;
+        }
+        if (string.IsNullOrWhiteSpace(Body))
+        {
+            return Partial("_Findings", new FindingsView("", [], "Type the post to see its findings."));
+        }
+        try
+        {
+            var findings = await service.PreviewAsync(new CheckDraft(account, Body, Display.ToIso(ScheduledAt, TimeZone)), Me, ct);
+            return Partial("_Findings", new FindingsView(Body, findings));
+        }
+        catch (ProblemException e)
+        {
+            Response.StatusCode = e.Status;
+            return Partial("_Findings", new FindingsView(Body, [], e.Detail));
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var all = await accounts.ListAsync(ct);
+        Accounts = IsAdmin ? all : all.Where(a => a.Editors.Contains(Me.Name)).ToArray();
+        Freeze = await freezes.GetAsync(ct);
+        if (IsEdit)
+        {
+            Existing = await posts.GetAsync(Id!, ct);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Gateway.Accounts;
+using Gateway.Freeze;
+using Gateway.Posts;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Gateway.Web.Pages;
+
+/// <summary>
+/// The admins' crisis room: the kill switch, the freezes in force, the posts held by them (released in a
+/// spaced-out trickle or cancelled, never in a burst), the statement fast lane and past incidents.
+/// </summary>
+public sealed class CrisisModel(
+    KillSwitch killSwitch, FreezeStore freezes, PostStore posts, PostService service, AccountStore accounts, IncidentLog incidents) : GatewayPage
+{
+    public const int HeldLimit = 1000;
+
+    public FreezeState State { get; private set; } = FreezeState.Of([]);
+
+    public IReadOnlyList<Post> Held { get; private set; } = [];
+
+    public IReadOnlyList<Post> Statements { get; private set; } = [];
+
+    public IReadOnlyList<Account> Accounts { get; private set; } = [];
+
+    public IReadOnlyList<Incident> Incidents { get; private set; } = [];
+
+    /// <summary>Per-post outcome of the last bulk action, shown once.</summary>
+    public IReadOnlyList<BulkResult> Results { get; private set; } = [];
+
+    public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
+
+    /// <summary>Freezes everything, or only the chosen accounts; the confirmation box is the second step of a two-step switch.</summary>
+    public Task<IActionResult> OnPostFreezeAsync(string? reason, bool confirm, string[]? accounts, CancellationToken ct) =>
+        AttemptAsync(async () =>
+        {
+            if (!confirm)
+            {
+                throw ProblemException.BadRequest("Tick the confirmation box: a freeze stops publishing for everyone.");
+            }
+            var freeze = await killSwitch.FreezeAsync(reason, accounts, Me.Name, ct);
+            return Done(freeze.Global
+                ? "Frozen: nothing will be published until the freeze is lifted."
+                : $"Frozen: {string.Join(", ", freeze.Accounts)}.", "/Crisis");
+        }, () => LoadAsync(ct));
+
+    public Task<IActionResult> OnPostUnfreezeAsync(string? id, string? reason, CancellationToken ct) =>
+        AttemptAsync(async () =>
+        {
+            var (lifted, held) = await killSwitch.UnfreezeAsync(id, reason, Me.Name, ct);
+            return Done($"Unfrozen ({lifted.Scope}). {held.Count} post(s) that came due stay held: release or cancel them below.", "/Crisis");
+        }, () => LoadAsync(ct));
+
+    public Task<IActionResult> OnPostReleaseAsync(string[]? ids, string? scheduledAt, int spacingMinutes, CancellationToken ct) =>
+        AttemptAsync(async () =>
+        {
+            Results = await service.ReleaseAsync(new ReleasePosts(ids, Display.ToIso(scheduledAt, TimeZone), spacingMinutes), Me, ct);
+            await LoadAsync(ct);
+            return Page();
+        }, () => LoadAsync(ct));
+
+    public Task<IActionResult> OnPostCancelAsync(string[]? ids, CancellationToken ct) =>
+        AttemptAsync(async () =>
+        {
+            Results = await service.CancelAsync(new CancelPosts(ids), Me, ct);
+            await LoadAsync(ct);
+            return Page();
+        }, () => LoadAsync(ct));
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        State = await freezes.GetAsync(ct);
+        Held = await posts.ListAsync(PostStatus.Held, null, HeldLimit, ct);
+        Statements = (await posts.ListAsync(PostStatus.PendingReview, null, HeldLimit, ct)).Where(p => p.CrisisStatement).ToArray();
+        Accounts = await accounts.ListAsync(ct);
+        Incidents = (await incidents.ListAsync(ct)).Take(20).ToArray();
+    }
+}

@@ -1,0 +1,84 @@
+using Gateway.Accounts;
+using Gateway.Posts;
+using Gateway.Reviews;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Gateway.Web.Pages;
+
+/// <summary>One post: its text and findings, its review and comment thread, and what the reader may do with it.</summary>
+public sealed class PostsModel(
+    PostStore posts, AccountStore accounts, PostService service, ReviewService reviewService, ReviewStore reviews, ReviewPolicy policy) : GatewayPage
+{
+    [BindProperty(SupportsGet = true)]
+    public string Id { get; set; } = "";
+
+    public Post Post { get; private set; } = null!;
+
+    public IReadOnlyList<Review> History { get; private set; } = [];
+
+    public IReadOnlyList<Comment> Comments { get; private set; } = [];
+
+    public IReadOnlyList<string> ApprovedBy { get; private set; } = [];
+
+    /// <summary>An editor of the post's account (or an admin): may edit and cancel it.</summary>
+    public bool MayWrite { get; private set; }
+
+    public ReviewFormView Review => new(Post, Post.Author == Me.Name, IsReviewer && policy.MayReview(Post.Account, Me.Name), ApprovedBy);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostReviewAsync(string? verdict, string? comment, string? contentHash, CancellationToken ct) =>
+        AttemptAsync(async () =>
+        {
+            RequireRole(IsReviewer, "Only reviewers and admins give second opinions.");
+            var post = await reviewService.ReviewAsync(Id, new ReviewRequest(verdict, comment, contentHash), Me, ct);
+            var outcome = verdict == Reviews.Review.Reject ? "Rejected" : "Approved";
+            return Done($"{outcome}: the post is {PostTransitions.Name(post.Status).Replace('_', ' ')}.", "/Posts", new { id = Id });
+        }, () => LoadAsync(ct));
+
+    public Task<IActionResult> OnPostCommentAsync(string? text, CancellationToken ct) =>
+        AttemptAsync(async () =>
+        {
+            await reviewService.CommentAsync(Id, new CommentRequest(text), Me, ct);
+            return Done("Comment added.", "/Posts", new { id = Id });
+        }, () => LoadAsync(ct));
+
+    public Task<IActionResult> OnPostCancelAsync(CancellationToken ct) =>
+        AttemptAsync(async () =>
+        {
+            RequireRole(IsEditor, "Only editors and admins cancel posts.");
+            await service.CancelAsync(Id, Me, ct);
+            return Done("Cancelled: the post will not be published.", "/Posts", new { id = Id });
+        }, () => LoadAsync(ct));
+
+    public Task<IActionResult> OnPostOverrideAsync(string? reason, CancellationToken ct) =>
+        AttemptAsync(async () =>
+        {
+            RequireRole(IsAdmin, "Only admins override a block.");
+            await reviewService.OverrideAsync(Id, new OverrideRequest(reason), Me, ct);
+            return Done("Overridden: the post is scheduled, and the override is audited.", "/Posts", new { id = Id });
+        }, () => LoadAsync(ct));
+
+    /// <summary>The same roles as the API, whatever the page showed: a form can be posted without its page.</summary>
+    private static void RequireRole(bool allowed, string detail)
+    {
+        if (!allowed)
+        {
+            throw ProblemException.Forbidden(detail);
+        }
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken ct)
+    {
+        if (await posts.GetAsync(Id, ct) is not { } post)
+        {
+            return false;
+        }
+        Post = post;
+        History = await reviews.HistoryAsync(Id, ct);
+        Comments = await reviews.CommentsAsync(Id, ct);
+        ApprovedBy = await reviews.ApproversAsync(Id, post.ContentHash, DateTimeOffset.MinValue, ct);
+        MayWrite = IsAdmin || IsEditor && (await accounts.GetAsync(post.Account, ct))?.Editors.Contains(Me.Name) == true;
+        return true;
+    }
+}
