@@ -1,0 +1,88 @@
+using Gateway.Accounts;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Gateway.Web.Pages.Admin;
+
+/// <summary>The accounts posts go to: who may write for each, and how its posts leave the gateway.</summary>
+public sealed class AccountsModel(AccountStore accounts) : GatewayPage
+{
+    public static readonly IReadOnlyList<string> Kinds = [Account.Brand, Account.Personal];
+
+    public static readonly IReadOnlyList<string> PublisherTypes = [PublisherSettings.Outbox, PublisherSettings.Webhook];
+
+    /// <summary>The id of the account being edited (<c>?edit=</c>); empty means the form creates a new one.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Edit { get; set; }
+
+    [BindProperty]
+    public AccountForm Form { get; set; } = new();
+
+    public IReadOnlyList<Account> Accounts { get; private set; } = [];
+
+    public bool Editing => !string.IsNullOrEmpty(Edit);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        if (Editing)
+        {
+            var account = Accounts.FirstOrDefault(a => a.Id == Edit);
+            if (account is null)
+            {
+                Error = $"No account with id '{Edit}'.";
+                Response.StatusCode = StatusCodes.Status404NotFound;
+                Edit = null;
+                return Page();
+            }
+            Form = AccountForm.From(account);
+        }
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostCreateAsync(CancellationToken ct) => AttemptAsync(async () =>
+    {
+        Edit = null;
+        var saved = await accounts.SaveAsync(Form.Id ?? "", Form.ToRequest(), create: true, Me.Name, ct);
+        return Done($"Account '{saved.Id}' created.", "/Admin/Accounts");
+    }, () => LoadAsync(ct));
+
+    public Task<IActionResult> OnPostUpdateAsync(CancellationToken ct) => AttemptAsync(async () =>
+    {
+        Form.Id = Edit;
+        var saved = await accounts.SaveAsync(Edit ?? "", Form.ToRequest(), create: false, Me.Name, ct);
+        return Done($"Account '{saved.Id}' saved.", "/Admin/Accounts");
+    }, () => LoadAsync(ct));
+
+    private async Task LoadAsync(CancellationToken ct) => Accounts = await accounts.ListAsync(ct);
+
+    /// <summary>What the form sends; editors are typed as one comma-separated line.</summary>
+    public sealed class AccountForm
+    {
+        public string? Id { get; set; }
+        public string? Network { get; set; }
+        public string? Kind { get; set; } = Account.Brand;
+        public string? Language { get; set; }
+        public string? Editors { get; set; }
+        public string? PublisherType { get; set; } = PublisherSettings.Outbox;
+        public string? WebhookUrl { get; set; }
+
+        public AccountRequest ToRequest() => new(
+            Id,
+            Network,
+            Kind,
+            Language,
+            (Editors ?? "").Split([',', ';', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            new PublisherSettings(PublisherType ?? PublisherSettings.Outbox, string.IsNullOrWhiteSpace(WebhookUrl) ? null : WebhookUrl.Trim()));
+
+        public static AccountForm From(Account account) => new()
+        {
+            Id = account.Id,
+            Network = account.Network,
+            Kind = account.Kind,
+            Language = account.Language,
+            Editors = string.Join(", ", account.Editors),
+            PublisherType = account.Publisher.Type,
+            WebhookUrl = account.Publisher.Url,
+        };
+    }
+}

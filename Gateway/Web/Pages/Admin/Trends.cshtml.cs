@@ -1,0 +1,59 @@
+using Gateway.Rules;
+using Gateway.Trends;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Gateway.Web.Pages.Admin;
+
+/// <summary>What hashtags mean today: the live trends admins push, next to the registry from <c>rules/hashtags.yml</c>.</summary>
+public sealed class TrendsModel(TrendStore trends) : GatewayPage
+{
+    [BindProperty]
+    public string? Tag { get; set; }
+
+    [BindProperty]
+    public string? Context { get; set; }
+
+    [BindProperty]
+    public string? Sensitivity { get; set; }
+
+    /// <summary>Comma-separated.</summary>
+    [BindProperty]
+    public string? Keywords { get; set; }
+
+    /// <summary>A <c>datetime-local</c> value, read in the reader's zone.</summary>
+    [BindProperty]
+    public string? ExpiresAt { get; set; }
+
+    public IReadOnlyList<Trend> Current { get; private set; } = [];
+
+    public IEnumerable<string> Sensitivities => trends.Sensitivities.Keys;
+
+    public Severity? Weight(string sensitivity) => trends.Sensitivities.TryGetValue(sensitivity, out var s) ? s : null;
+
+    /// <summary>Pushed trends live in the database and can be deleted; registry entries are changed in the file.</summary>
+    public static bool IsLive(Trend trend) => trend.Source != "registry";
+
+    public void OnGet() => Load();
+
+    public Task<IActionResult> OnPostPushAsync(CancellationToken ct) => AttemptAsync(async () =>
+    {
+        var keywords = (Keywords ?? "").Split([',', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var request = new TrendRequest(Tag, Context, Sensitivity, keywords, Display.ToIso(ExpiresAt, TimeZone));
+        var saved = await trends.UpsertAsync(new TrendsRequest([request]), Me.Name, ct);
+        return Done($"Trend #{saved[0].Tag} is live.", "/Admin/Trends");
+    }, ReloadAsync);
+
+    public Task<IActionResult> OnPostDeleteAsync(string? trend, CancellationToken ct) => AttemptAsync(async () =>
+    {
+        await trends.DeleteAsync(trend ?? "", Me.Name, ct);
+        return Done($"Trend #{Trend.Key(trend ?? "")} deleted.", "/Admin/Trends");
+    }, ReloadAsync);
+
+    private void Load() => Current = trends.Current;
+
+    private Task ReloadAsync()
+    {
+        Load();
+        return Task.CompletedTask;
+    }
+}
