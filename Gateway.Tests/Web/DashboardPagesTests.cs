@@ -256,4 +256,18 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await stranger.PostFormAsync("/signout", [], "/")).StatusCode);
         Assert.StartsWith("/signin", WebSession.RedirectTarget(await stranger.GetAsync("/")));
     }
+
+    [Fact]
+    public async Task Ten_failed_sign_ins_a_minute_then_the_form_refuses_even_a_good_token()
+    {
+        using var guesser = WebSession.Anonymous(_gateway);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.TrySignInAsync($"cg_guess{i}")).StatusCode);
+        }
+        var (_, token) = await _gateway.Service<Gateway.Users.UserStore>().CreateAsync("late", "editor", "test");
+        var refused = await guesser.TrySignInAsync(token);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("Too many failed sign-ins", await refused.Content.ReadAsStringAsync());
+    }
 }

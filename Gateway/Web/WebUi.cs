@@ -33,6 +33,7 @@ public static class WebUi
             o.Conventions.AuthorizePage("/Compose", Policies.Editor);
             o.Conventions.AllowAnonymousToPage("/SignIn");
         });
+        services.AddSingleton<SignInThrottle>();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "cg.csrf";

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Gateway.Web.Pages;
 
-public sealed class SignInModel(UserStore users) : GatewayPage
+public sealed class SignInModel(UserStore users, SignInThrottle throttle) : GatewayPage
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -14,8 +14,16 @@ public sealed class SignInModel(UserStore users) : GatewayPage
 
     public async Task<IActionResult> OnPostAsync(string? token)
     {
+        var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!throttle.MayTry(address))
+        {
+            Error = "Too many failed sign-ins from your address; wait a minute and try again.";
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
         if (string.IsNullOrWhiteSpace(token) || !await WebUi.SignInAsync(HttpContext, token, users))
         {
+            throttle.Failed(address);
             Error = "That token is not valid, or its user is disabled.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
