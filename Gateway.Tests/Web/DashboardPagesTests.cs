@@ -48,11 +48,20 @@ public sealed class DashboardPagesTests : IAsyncLifetime
     [Fact]
     public void Typed_times_are_read_in_the_readers_zone_and_stored_as_an_instant()
     {
-        Assert.Equal("2030-07-01T10:00:00+02:00", Display.ToIso("2030-07-01T10:00", "Europe/Berlin"));
-        Assert.Equal("2030-01-01T10:00:00+00:00", Display.ToIso("2030-01-01T10:00", null));
-        Assert.Null(Display.ToIso("", "Europe/Berlin"));
-        Assert.Throws<ProblemException>(() => Display.ToIso("2030-01-01T10:00", "Mars/Olympus"));
-        Assert.Equal("2030-07-01T10:00", Display.ToLocalInput(DateTimeOffset.Parse("2030-07-01T08:00:00Z"), "Europe/Berlin"));
+        var berlin = Display.Zone("Europe/Berlin");
+        Assert.Equal("2030-07-01T10:00:00+02:00", Display.ToIso("2030-07-01T10:00", berlin));
+        Assert.Equal("2030-01-01T10:00:00+00:00", Display.ToIso("2030-01-01T10:00", Display.Zone(null)));
+        Assert.Equal(TimeZoneInfo.Utc, Display.Zone("Mars/Olympus")); // an unknown zone reads as UTC everywhere, shown on the form
+        Assert.Null(Display.ToIso("", berlin));
+        Assert.Equal("2030-07-01T10:00", Display.ToLocalInput(DateTimeOffset.Parse("2030-07-01T08:00:00Z"), berlin));
+
+        // 02:30 on the last Sunday of March does not exist in Berlin; 02:30 on the last Sunday of October exists twice.
+        Assert.Contains("does not exist", Assert.Throws<ProblemException>(() => Display.ToIso("2030-03-31T02:30", berlin)).Detail);
+        Assert.Equal("2030-10-27T02:30:00+02:00", Display.ToIso("2030-10-27T02:30", berlin));
+        foreach (var nonsense in new[] { "2030-01-01T10:00Z", "1/2/2030 10:00", "10:00", "9999-12-31T23:00", "0001-01-01T00:00" })
+        {
+            Assert.Throws<ProblemException>(() => Display.ToIso(nonsense, berlin));
+        }
     }
 
     [Fact]
@@ -151,9 +160,14 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         var crisis = await _admin.GetHtmlAsync("/crisis");
         Assert.Equal(3, WebSession.Parse(crisis).DocumentNode.SelectNodes("//input[@name='ids']")!.Count);
 
+        var noSpacing = await _admin.PostFormAsync("/crisis?handler=Release", [new("ids", ids[0]), new("ids", ids[1]), new("scheduledAt", "2030-03-02T08:00"), new("spacingMinutes", "")]);
+        Assert.Equal(HttpStatusCode.BadRequest, noSpacing.StatusCode); // empty is a mistake, not "all at once"
+        Assert.Equal(PostStatus.Held, (await store.GetAsync(ids[0]))!.Status);
+
         var released = await _admin.PostFormAsync("/crisis?handler=Release",
             [new("ids", ids[0]), new("ids", ids[1]), new("scheduledAt", "2030-03-02T08:00"), new("spacingMinutes", "20")]);
-        Assert.Equal(HttpStatusCode.OK, released.StatusCode);
+        Assert.Equal("/crisis", WebSession.RedirectTarget(released)); // post/redirect/get: a reload does not release again
+        Assert.Contains("Released 2 of 2 post(s).", await _admin.GetHtmlAsync("/crisis"));
         var first = await store.GetAsync(ids[0]);
         var second = await store.GetAsync(ids[1]);
         Assert.Equal((PostStatus.Scheduled, PostStatus.Scheduled), (first!.Status, second!.Status));
@@ -161,7 +175,7 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromMinutes(20), second.ScheduledAt - first.ScheduledAt);
 
         var cancelled = await _admin.PostFormAsync("/crisis?handler=Cancel", [new("ids", ids[2])]);
-        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, cancelled.StatusCode);
         Assert.Equal(PostStatus.Cancelled, (await store.GetAsync(ids[2]))!.Status);
     }
 
@@ -200,6 +214,11 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         await _api.SubmitAsync("acme", "Monday post", monday);
         await _api.SubmitAsync("acme", "Wednesday post", monday.AddDays(2));
         await _api.SubmitAsync("acme", "Next week post", monday.AddDays(8));
+
+        var unknown = await _eve.GetAsync("/?status=sheduled");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Empty(WebSession.Texts(await unknown.Content.ReadAsStringAsync(), "//table[@class='posts']/tbody/tr"));
+        Assert.Equal(HttpStatusCode.OK, (await _eve.GetAsync("/?view=week&week=9999-12-31")).StatusCode);
 
         var list = await _eve.GetHtmlAsync("/?account=acme&status=scheduled");
         Assert.Equal(3, WebSession.Texts(list, "//table[@class='posts']/tbody/tr").Count);
@@ -269,5 +288,31 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         var refused = await guesser.TrySignInAsync(token);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Contains("Too many failed sign-ins", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Saving_an_edit_without_touching_the_time_keeps_the_exact_instant()
+    {
+        var at = new DateTimeOffset(2030, 10, 27, 0, 30, 15, TimeSpan.Zero); // with seconds, which the form's field drops
+        var id = (await _api.SubmitAsync("acme", "Autumn offer", at)).GetProperty("id").GetString()!;
+        var form = await _eve.GetHtmlAsync($"/compose/{id}");
+        var shown = WebSession.Parse(form).DocumentNode.SelectSingleNode("//input[@id='scheduledAt']")!.GetAttributeValue("value", "");
+        var saved = await _eve.PostFormAsync($"/compose/{id}", [new("body", "Autumn offer, edited"), new("scheduledAt", shown), new("originalScheduledAt", shown)]);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var post = (await _gateway.Service<PostStore>().GetAsync(id))!;
+        Assert.Equal(("Autumn offer, edited", at), (post.Body, post.ScheduledAt));
+    }
+
+    [Fact]
+    public async Task A_refused_override_gives_back_what_was_typed()
+    {
+        var id = (await _api.SubmitAsync("acme", new string('a', 400), DateTimeOffset.UtcNow.AddDays(1))).GetProperty("id").GetString()!;
+        Assert.Equal("blocked", await _api.StatusAsync(id)); // longer than the network allows
+        var tooShort = await _admin.PostFormAsync($"/posts/{id}?handler=Override", [new("reason", "because")]);
+        Assert.Equal(HttpStatusCode.BadRequest, tooShort.StatusCode);
+        var html = await tooShort.Content.ReadAsStringAsync();
+        Assert.Single(WebSession.Texts(html, "//p[@class='error']"));
+        Assert.Equal("because", WebSession.Parse(html).DocumentNode.SelectSingleNode("//input[@id='override-reason']")!.GetAttributeValue("value", ""));
+        Assert.Equal("blocked", await _api.StatusAsync(id));
     }
 }

@@ -26,31 +26,37 @@ public static class Display
         return new HtmlString($"<span class=\"status status-{name}\">{HtmlEncoder.Default.Encode(name.Replace('_', ' '))}</span>");
     }
 
+    private static readonly string[] LocalFormats = ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"];
+
+    /// <summary>The reader's zone from the cookie app.js keeps; UTC when there is none or it is unknown here.</summary>
+    public static TimeZoneInfo Zone(string? id) =>
+        !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+
     /// <summary>
-    /// A time typed into a <c>datetime-local</c> field, read in the zone the browser reported (UTC without script),
-    /// as the ISO-8601 text the services take.
+    /// A time typed into a <c>datetime-local</c> field, read in the reader's zone, as the ISO-8601 text the
+    /// services take. A wall time that does not exist there (the hour skipped in spring) is refused rather than
+    /// moved; one that exists twice (autumn) is the first of the two.
     /// </summary>
-    public static string? ToIso(string? local, string? timeZone)
+    public static string? ToIso(string? local, TimeZoneInfo zone)
     {
         if (string.IsNullOrWhiteSpace(local))
         {
             return null;
         }
-        if (!DateTime.TryParse(local, CultureInfo.InvariantCulture, DateTimeStyles.None, out var wall))
+        if (!DateTime.TryParseExact(local.Trim(), LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var wall)
+            || wall.Year is < 2000 or > 9000)
         {
-            throw ProblemException.BadRequest($"'{local}' is not a date and time.");
+            throw ProblemException.BadRequest($"'{local}' is not a date and time such as 2026-11-26T09:30.");
         }
-        var zone = TimeZoneInfo.Utc;
-        if (!string.IsNullOrWhiteSpace(timeZone) && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out zone))
+        if (zone.IsInvalidTime(wall))
         {
-            throw ProblemException.BadRequest($"Unknown time zone '{timeZone}'.");
+            throw ProblemException.BadRequest($"{wall:yyyy-MM-dd HH:mm} does not exist in {zone.Id} (the clocks skip it); pick another time.");
         }
-        var offset = zone!.GetUtcOffset(DateTime.SpecifyKind(wall, DateTimeKind.Unspecified));
-        return new DateTimeOffset(DateTime.SpecifyKind(wall, DateTimeKind.Unspecified), offset).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+        var offset = zone.IsAmbiguousTime(wall) ? zone.GetAmbiguousTimeOffsets(wall).Max() : zone.GetUtcOffset(wall);
+        return new DateTimeOffset(wall, offset).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The value a <c>datetime-local</c> field starts with, in the reader's zone when known.</summary>
-    public static string ToLocalInput(DateTimeOffset at, string? timeZone) =>
-        TimeZoneInfo.ConvertTime(at, !string.IsNullOrWhiteSpace(timeZone) && TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone) ? zone : TimeZoneInfo.Utc)
-            .ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
+    /// <summary>The value a <c>datetime-local</c> field starts with, in the reader's zone.</summary>
+    public static string ToLocalInput(DateTimeOffset at, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
 }

@@ -23,8 +23,8 @@ public abstract class GatewayPage : PageModel
 
     public bool IsReviewer => User.IsInRole(Role.Reviewer) || IsAdmin;
 
-    /// <summary>The reader's IANA zone, which app.js keeps in a cookie; times typed into forms are read in it.</summary>
-    public string? TimeZone => Request.Cookies["cg.tz"];
+    /// <summary>The reader's zone, which app.js keeps in a cookie; times typed into forms are read in it.</summary>
+    public TimeZoneInfo Zone => Display.Zone(Request.Cookies["cg.tz"]);
 
     /// <summary>
     /// Runs an action; a <see cref="ProblemException"/> becomes <see cref="Error"/> on the page reloaded by

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Html;
 namespace Gateway.Web;
 
 /// <summary>How a post's text is shown: its Markdown rendered, or its source with the findings marked at their spans.</summary>
-public static class PostHtml
+public static partial class PostHtml
 {
     // Raw HTML in a post is shown as text, never as markup: a body of <script> must stay inert on every page.
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
@@ -44,14 +44,15 @@ public static class PostHtml
     /// </summary>
     public static IHtmlContent Highlight(string body, IReadOnlyList<Finding> findings)
     {
-        var spans = findings.Select((f, i) => (Finding: f, Number: i + 1))
-            .Where(x => x.Finding.Length > 0 && x.Finding.Start >= 0 && x.Finding.End <= body.Length)
+        // Spans are clamped to the body and moved off the middle of surrogate pairs, so an emoji is never split in two.
+        var spans = findings.Select((f, i) => (Start: OnCharBoundary(body, f.Start), End: OnCharBoundary(body, f.Start + (long)f.Length), Finding: f, Number: i + 1))
+            .Where(x => x.Finding.Start >= 0 && x.Finding.Length > 0 && x.End > x.Start)
             .ToArray();
         var cuts = new SortedSet<int> { 0, body.Length };
-        foreach (var (finding, _) in spans)
+        foreach (var span in spans)
         {
-            cuts.Add(finding.Start);
-            cuts.Add(finding.End);
+            cuts.Add(span.Start);
+            cuts.Add(span.End);
         }
         var html = new StringBuilder();
         var encoder = HtmlEncoder.Default;
@@ -60,7 +61,7 @@ public static class PostHtml
         {
             var (from, to) = (edges[i], edges[i + 1]);
             var text = encoder.Encode(body[from..to]);
-            var covering = spans.Where(s => s.Finding.Start <= from && s.Finding.End >= to).ToArray();
+            var covering = spans.Where(s => s.Start <= from && s.End >= to).ToArray();
             if (covering.Length == 0)
             {
                 html.Append(text);
@@ -77,8 +78,20 @@ public static class PostHtml
     }
 
 
-    private static bool IsSafeUrl(string? url) =>
-        string.IsNullOrEmpty(url)
-        || url.StartsWith('#')
-        || Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https" or "mailto";
+    private static int OnCharBoundary(string body, long index)
+    {
+        var clamped = (int)Math.Clamp(index, 0, body.Length);
+        return clamped > 0 && clamped < body.Length && char.IsLowSurrogate(body[clamped]) ? clamped - 1 : clamped;
+    }
+
+    /// <summary>Relative links and the web, mail and phone schemes; anything else (javascript:, data:, vbscript:) is dropped.</summary>
+    private static bool IsSafeUrl(string? url)
+    {
+        // Browsers skip control characters and spaces in a URL ("java\tscript:", "\u0001javascript:"); so does this test.
+        var scheme = SchemePattern().Match(new string((url ?? "").Where(c => c > ' ').ToArray()));
+        return !scheme.Success || scheme.Groups[1].Value.ToLowerInvariant() is "http" or "https" or "mailto" or "tel";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([a-zA-Z][a-zA-Z0-9+.\-]*):")]
+    private static partial System.Text.RegularExpressions.Regex SchemePattern();
 }

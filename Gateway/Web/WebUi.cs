@@ -37,12 +37,14 @@ public static class WebUi
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "cg.csrf";
-            o.Cookie.SameSite = SameSiteMode.Strict;
+            // Lax like the session: arriving from a link in chat must not invalidate the forms open in other tabs.
+            o.Cookie.SameSite = SameSiteMode.Lax;
             o.HeaderName = "X-CSRF-TOKEN";
         });
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Bearer token or session cookie", o => o.ForwardDefaultSelector = context =>
-                context.Request.Path.StartsWithSegments("/api") || context.Request.Headers.Authorization.Count > 0
+                context.Request.Path.StartsWithSegments("/api")
+                || context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? TokenAuthenticationHandler.SchemeName
                     : CookieScheme)
             .AddCookie(CookieScheme, o =>

@@ -17,11 +17,13 @@
     });
   }
 
-  // Asks before a form with data-confirm is sent: freezing, unfreezing, bulk actions.
+  // Asks before a form (or the button that sends it) with data-confirm goes: freezing, unfreezing, bulk actions.
   function confirmations() {
-    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    document.querySelectorAll("form").forEach(function (form) {
       form.addEventListener("submit", function (event) {
-        if (!window.confirm(form.getAttribute("data-confirm"))) {
+        var button = event.submitter;
+        var question = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+        if (question && !window.confirm(question)) {
           event.preventDefault();
         }
       });
@@ -42,16 +44,22 @@
         method: "POST",
         body: new FormData(form),
         credentials: "same-origin",
-        headers: { "X-Requested-With": "fetch" }
+        headers: { "X-Requested-With": "fetch" },
+        redirect: "error" // a signed-out session answers with a redirect to /signin: say so, do not embed that page
       }).then(function (response) {
-        return response.text().then(function (html) { return { ok: response.ok, html: html }; });
+        var html = (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
+        return response.text().then(function (text) { return { ok: response.ok, html: html, text: text }; });
       }).then(function (result) {
         if (mine !== sequence) { return; } // an older answer arriving late
-        target.innerHTML = result.html;
+        if (!result.html) {
+          status.textContent = "Could not check the post right now.";
+          return;
+        }
+        target.innerHTML = result.text; // the server's findings fragment, every piece of user text escaped there
         localTimes(target);
         status.textContent = result.ok ? "Checked." : "Could not check.";
       }).catch(function () {
-        if (mine === sequence) { status.textContent = "Could not reach the gateway."; }
+        if (mine === sequence) { status.textContent = "Could not check: are you still signed in?"; }
       });
     }
     form.addEventListener("input", function () {

@@ -18,6 +18,10 @@ public sealed class ComposeModel(PostService service, PostStore posts, AccountSt
     [BindProperty]
     public string? ScheduledAt { get; set; }
 
+    /// <summary>What the time field held when the edit form was drawn: an edit that leaves it alone keeps the exact instant.</summary>
+    [BindProperty]
+    public string? OriginalScheduledAt { get; set; }
+
     [BindProperty]
     public string? Body { get; set; }
 
@@ -37,7 +41,8 @@ public sealed class ComposeModel(PostService service, PostStore posts, AccountSt
         await LoadAsync(ct);
         if (Existing is { } post)
         {
-            (Account, Body, ScheduledAt) = (post.Account, post.Body, Display.ToLocalInput(post.ScheduledAt, TimeZone));
+            (Account, Body, ScheduledAt) = (post.Account, post.Body, Display.ToLocalInput(post.ScheduledAt, Zone));
+            OriginalScheduledAt = ScheduledAt;
         }
         return IsEdit && Existing is null ? NotFound() : Page();
     }
@@ -45,8 +50,8 @@ public sealed class ComposeModel(PostService service, PostStore posts, AccountSt
     public Task<IActionResult> OnPostAsync(CancellationToken ct) => AttemptAsync(async () =>
     {
         var post = IsEdit
-            ? await service.EditAsync(Id!, new EditPost(Body ?? "", Display.ToIso(ScheduledAt, TimeZone)), Me, ct)
-            : await service.SubmitAsync(new SubmitPost(Account, Body, Display.ToIso(ScheduledAt, TimeZone), Statement), Me, ct);
+            ? await service.EditAsync(Id!, new EditPost(Body ?? "", ScheduledAt == OriginalScheduledAt ? null : Display.ToIso(ScheduledAt, Zone)), Me, ct)
+            : await service.SubmitAsync(new SubmitPost(Account, Body, Display.ToIso(ScheduledAt, Zone), Statement), Me, ct);
         var status = PostTransitions.Name(post.Status).Replace('_', ' ');
         var frozen = post.Frozen is null ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
         return Done($"{(IsEdit ? "Saved" : "Submitted")}: the post is {status}.{frozen}", "/Posts", new { id = post.Id });
@@ -66,7 +71,7 @@ public sealed class ComposeModel(PostService service, PostStore posts, AccountSt
         }
         try
         {
-            var findings = await service.PreviewAsync(new CheckDraft(account, Body, Display.ToIso(ScheduledAt, TimeZone)), Me, ct);
+            var findings = await service.PreviewAsync(new CheckDraft(account, Body, Display.ToIso(ScheduledAt, Zone)), Me, ct);
             return Partial("_Findings", new FindingsView(Body, findings));
         }
         catch (ProblemException e)

@@ -24,8 +24,12 @@ public sealed class CrisisModel(
 
     public IReadOnlyList<Incident> Incidents { get; private set; } = [];
 
-    /// <summary>Per-post outcome of the last bulk action, shown once.</summary>
-    public IReadOnlyList<BulkResult> Results { get; private set; } = [];
+    /// <summary>Per-post outcome of the last bulk action, carried over its redirect and shown once.</summary>
+    [TempData]
+    public string? Results { get; set; }
+
+    /// <summary>Typed into the freeze form; kept when the freeze is refused.</summary>
+    public string? FreezeReason { get; private set; }
 
     public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
 
@@ -33,6 +37,7 @@ public sealed class CrisisModel(
     public Task<IActionResult> OnPostFreezeAsync(string? reason, bool confirm, string[]? accounts, CancellationToken ct) =>
         AttemptAsync(async () =>
         {
+            FreezeReason = reason;
             if (!confirm)
             {
                 throw ProblemException.BadRequest("Tick the confirmation box: a freeze stops publishing for everyone.");
@@ -50,21 +55,26 @@ public sealed class CrisisModel(
             return Done($"Unfrozen ({lifted.Scope}). {held.Count} post(s) that came due stay held: release or cancel them below.", "/Crisis");
         }, () => LoadAsync(ct));
 
-    public Task<IActionResult> OnPostReleaseAsync(string[]? ids, string? scheduledAt, int spacingMinutes, CancellationToken ct) =>
+    /// <summary>A spacing left empty is a mistake, not zero: zero would send every held post at the same moment.</summary>
+    public Task<IActionResult> OnPostReleaseAsync(string[]? ids, string? scheduledAt, string? spacingMinutes, CancellationToken ct) =>
         AttemptAsync(async () =>
         {
-            Results = await service.ReleaseAsync(new ReleasePosts(ids, Display.ToIso(scheduledAt, TimeZone), spacingMinutes), Me, ct);
-            await LoadAsync(ct);
-            return Page();
+            if (!int.TryParse(spacingMinutes, out var spacing))
+            {
+                throw ProblemException.BadRequest("'Minutes apart' must be a whole number of minutes (0 sends them all at once).");
+            }
+            var results = await service.ReleaseAsync(new ReleasePosts(ids, Display.ToIso(scheduledAt, Zone), spacing), Me, ct);
+            return Report("Released", results);
         }, () => LoadAsync(ct));
 
     public Task<IActionResult> OnPostCancelAsync(string[]? ids, CancellationToken ct) =>
-        AttemptAsync(async () =>
-        {
-            Results = await service.CancelAsync(new CancelPosts(ids), Me, ct);
-            await LoadAsync(ct);
-            return Page();
-        }, () => LoadAsync(ct));
+        AttemptAsync(async () => Report("Cancelled", await service.CancelAsync(new CancelPosts(ids), Me, ct)), () => LoadAsync(ct));
+
+    private IActionResult Report(string what, IReadOnlyList<BulkResult> results)
+    {
+        Results = string.Join("\n", results.Select(r => $"{r.Id}: {r.Error ?? r.Status?.Replace('_', ' ')}"));
+        return Done($"{what} {results.Count(r => r.Error is null)} of {results.Count} post(s).", "/Crisis");
+    }
 
     private async Task LoadAsync(CancellationToken ct)
     {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Gateway.Web.Pages;
 
 /// <summary>The queue: posts by time, as a list or as a week, filtered by account and status.</summary>
-public sealed class IndexModel(PostStore posts, AccountStore accounts) : GatewayPage
+public sealed class IndexModel(PostStore posts, AccountStore accounts, TimeProvider time) : GatewayPage
 {
     public const int ListLimit = 500;
 
@@ -32,21 +32,33 @@ public sealed class IndexModel(PostStore posts, AccountStore accounts) : Gateway
 
     public DateOnly WeekStart { get; private set; }
 
-    public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
-
     public async Task OnGetAsync(CancellationToken ct)
     {
         Accounts = await accounts.ListAsync(ct);
-        var status = string.IsNullOrEmpty(Status) ? (PostStatus?)null : TryParse(Status);
+        PostStatus? status = null;
+        if (!string.IsNullOrEmpty(Status))
+        {
+            try
+            {
+                status = PostTransitions.Parse(Status);
+            }
+            catch (ProblemException e)
+            {
+                // An unknown status shows nothing, not everything: a filter that silently does not filter misleads.
+                Error = e.Detail;
+                Response.StatusCode = e.Status;
+                return;
+            }
+        }
         var account = string.IsNullOrEmpty(Account) ? null : Account;
         if (!IsWeek)
         {
             Posts = await posts.ListAsync(status, account, ListLimit, ct);
             return;
         }
-        Zone = TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Zone).DateTime);
-        var day = DateOnly.TryParseExact(Week, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asked) ? asked : today;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Zone).DateTime);
+        var day = DateOnly.TryParseExact(Week, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asked)
+            && asked.Year is >= 2000 and <= 9000 ? asked : today;
         WeekStart = day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
         Posts = await posts.ListAsync(status, account, 5000, ct, StartOf(WeekStart), StartOf(WeekStart.AddDays(7)));
     }
@@ -63,18 +75,5 @@ public sealed class IndexModel(PostStore posts, AccountStore accounts) : Gateway
     {
         var wall = day.ToDateTime(TimeOnly.MinValue);
         return new DateTimeOffset(wall, Zone.GetUtcOffset(wall)).ToUniversalTime();
-    }
-
-    private PostStatus? TryParse(string text)
-    {
-        try
-        {
-            return PostTransitions.Parse(text);
-        }
-        catch (ProblemException e)
-        {
-            Error = e.Detail;
-            return null;
-        }
     }
 }

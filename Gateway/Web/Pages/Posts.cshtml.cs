@@ -23,22 +23,27 @@ public sealed class PostsModel(
     /// <summary>An editor of the post's account (or an admin): may edit and cancel it.</summary>
     public bool MayWrite { get; private set; }
 
-    public ReviewFormView Review => new(Post, Post.Author == Me.Name, IsReviewer && policy.MayReview(Post.Account, Me.Name), ApprovedBy);
+    public ReviewFormView Review => new(Post, Post.Author == Me.Name, IsReviewer && policy.MayReview(Post.Account, Me.Name), ApprovedBy, Typed.GetValueOrDefault("comment"));
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
+
+    /// <summary>What the reader typed into a form that was refused, given back to them.</summary>
+    public Dictionary<string, string?> Typed { get; } = [];
 
     public Task<IActionResult> OnPostReviewAsync(string? verdict, string? comment, string? contentHash, CancellationToken ct) =>
         AttemptAsync(async () =>
         {
+            Typed["comment"] = comment;
             RequireRole(IsReviewer, "Only reviewers and admins give second opinions.");
             var post = await reviewService.ReviewAsync(Id, new ReviewRequest(verdict, comment, contentHash), Me, ct);
-            var outcome = verdict == Reviews.Review.Reject ? "Rejected" : "Approved";
+            var outcome = string.Equals(verdict?.Trim(), Reviews.Review.Reject, StringComparison.OrdinalIgnoreCase) ? "Rejected" : "Approved";
             return Done($"{outcome}: the post is {PostTransitions.Name(post.Status).Replace('_', ' ')}.", "/Posts", new { id = Id });
         }, () => LoadAsync(ct));
 
     public Task<IActionResult> OnPostCommentAsync(string? text, CancellationToken ct) =>
         AttemptAsync(async () =>
         {
+            Typed["text"] = text;
             await reviewService.CommentAsync(Id, new CommentRequest(text), Me, ct);
             return Done("Comment added.", "/Posts", new { id = Id });
         }, () => LoadAsync(ct));
@@ -54,6 +59,7 @@ public sealed class PostsModel(
     public Task<IActionResult> OnPostOverrideAsync(string? reason, CancellationToken ct) =>
         AttemptAsync(async () =>
         {
+            Typed["reason"] = reason;
             RequireRole(IsAdmin, "Only admins override a block.");
             await reviewService.OverrideAsync(Id, new OverrideRequest(reason), Me, ct);
             return Done("Overridden: the post is scheduled, and the override is audited.", "/Posts", new { id = Id });

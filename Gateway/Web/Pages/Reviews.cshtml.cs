@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Gateway.Reviews;
 using Gateway.Trends;
 
@@ -12,5 +13,5 @@ public sealed class ReviewsModel(ReviewService reviews, TrendStore trends) : Gat
 
     /// <summary>What the hashtags in a post mean today: the context a reviewer needs before riding a trend.</summary>
     public IEnumerable<Gateway.Rules.Trend> TrendsIn(string body) =>
-        trends.Current.Where(t => body.Contains("#" + t.Tag, StringComparison.OrdinalIgnoreCase));
+        trends.Current.Where(t => Regex.IsMatch(body, "#" + Regex.Escape(t.Tag) + @"(?![\p{L}\p{N}_])", RegexOptions.IgnoreCase));
 }

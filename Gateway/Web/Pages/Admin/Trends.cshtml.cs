@@ -38,7 +38,7 @@ public sealed class TrendsModel(TrendStore trends) : GatewayPage
     public Task<IActionResult> OnPostPushAsync(CancellationToken ct) => AttemptAsync(async () =>
     {
         var keywords = (Keywords ?? "").Split([',', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var request = new TrendRequest(Tag, Context, Sensitivity, keywords, Display.ToIso(ExpiresAt, TimeZone));
+        var request = new TrendRequest(Tag, Context, Sensitivity, keywords, Display.ToIso(ExpiresAt, Zone));
         var saved = await trends.UpsertAsync(new TrendsRequest([request]), Me.Name, ct);
         return Done($"Trend #{saved[0].Tag} is live.", "/Admin/Trends");
     }, ReloadAsync);
