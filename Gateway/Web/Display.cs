@@ -23,7 +23,23 @@ public static class Display
     public static IHtmlContent Status(PostStatus status)
     {
         var name = PostTransitions.Name(status);
-        return new HtmlString($"<span class=\"status status-{name}\">{HtmlEncoder.Default.Encode(name.Replace('_', ' '))}</span>");
+        return new HtmlString($"<span class=\"status status-{name}\">{HtmlEncoder.Default.Encode(StatusText(name))}</span>");
+    }
+
+    /// <summary>A status as people read it: <c>pending_review</c> is "pending review".</summary>
+    public static string StatusText(string name) => name.Replace('_', ' ');
+
+    public static string StatusText(PostStatus status) => StatusText(PostTransitions.Name(status));
+
+    /// <summary>The start of a body for lists, cut on a character boundary (never inside an emoji).</summary>
+    public static string Excerpt(string body, int length)
+    {
+        if (body.Length <= length)
+        {
+            return body;
+        }
+        var cut = char.IsLowSurrogate(body[length]) ? length - 1 : length;
+        return body[..cut] + "…";
     }
 
     private static readonly string[] LocalFormats = ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"];

@@ -52,7 +52,7 @@ public sealed class ComposeModel(PostService service, PostStore posts, AccountSt
         var post = IsEdit
             ? await service.EditAsync(Id!, new EditPost(Body ?? "", ScheduledAt == OriginalScheduledAt ? null : Display.ToIso(ScheduledAt, Zone)), Me, ct)
             : await service.SubmitAsync(new SubmitPost(Account, Body, Display.ToIso(ScheduledAt, Zone), Statement), Me, ct);
-        var status = PostTransitions.Name(post.Status).Replace('_', ' ');
+        var status = Display.StatusText(post.Status);
         var frozen = post.Frozen is null ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
         return Done($"{(IsEdit ? "Saved" : "Submitted")}: the post is {status}.{frozen}", "/Posts", new { id = post.Id });
     }, () => LoadAsync(ct));

@@ -72,7 +72,7 @@ public sealed class CrisisModel(
 
     private IActionResult Report(string what, IReadOnlyList<BulkResult> results)
     {
-        Results = string.Join("\n", results.Select(r => $"{r.Id}: {r.Error ?? r.Status?.Replace('_', ' ')}"));
+        Results = string.Join("\n", results.Select(r => $"{r.Id}: {r.Error ?? (r.Status is { } status ? Display.StatusText(status) : null)}"));
         return Done($"{what} {results.Count(r => r.Error is null)} of {results.Count} post(s).", "/Crisis");
     }
 

@@ -37,7 +37,7 @@ public sealed class PostsModel(
             RequireRole(IsReviewer, "Only reviewers and admins give second opinions.");
             var post = await reviewService.ReviewAsync(Id, new ReviewRequest(verdict, comment, contentHash), Me, ct);
             var outcome = string.Equals(verdict?.Trim(), Reviews.Review.Reject, StringComparison.OrdinalIgnoreCase) ? "Rejected" : "Approved";
-            return Done($"{outcome}: the post is {PostTransitions.Name(post.Status).Replace('_', ' ')}.", "/Posts", new { id = Id });
+            return Done($"{outcome}: the post is {Display.StatusText(post.Status)}.", "/Posts", new { id = Id });
         }, () => LoadAsync(ct));
 
     public Task<IActionResult> OnPostCommentAsync(string? text, CancellationToken ct) =>

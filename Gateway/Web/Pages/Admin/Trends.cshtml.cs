@@ -33,7 +33,7 @@ public sealed class TrendsModel(TrendStore trends) : GatewayPage
     /// <summary>Pushed trends live in the database and can be deleted; registry entries are changed in the file.</summary>
     public static bool IsLive(Trend trend) => trend.Source != "registry";
 
-    public void OnGet() => Load();
+    public void OnGet() => Current = trends.Current;
 
     public Task<IActionResult> OnPostPushAsync(CancellationToken ct) => AttemptAsync(async () =>
     {
@@ -41,19 +41,17 @@ public sealed class TrendsModel(TrendStore trends) : GatewayPage
         var request = new TrendRequest(Tag, Context, Sensitivity, keywords, Display.ToIso(ExpiresAt, Zone));
         var saved = await trends.UpsertAsync(new TrendsRequest([request]), Me.Name, ct);
         return Done($"Trend #{saved[0].Tag} is live.", "/Admin/Trends");
-    }, ReloadAsync);
+    }, LoadAsync);
 
     public Task<IActionResult> OnPostDeleteAsync(string? trend, CancellationToken ct) => AttemptAsync(async () =>
     {
         await trends.DeleteAsync(trend ?? "", Me.Name, ct);
         return Done($"Trend #{Trend.Key(trend ?? "")} deleted.", "/Admin/Trends");
-    }, ReloadAsync);
+    }, LoadAsync);
 
-    private void Load() => Current = trends.Current;
-
-    private Task ReloadAsync()
+    private Task LoadAsync()
     {
-        Load();
+        Current = trends.Current;
         return Task.CompletedTask;
     }
 }
