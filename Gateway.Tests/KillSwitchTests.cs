@@ -4,7 +4,9 @@ using Gateway.Posts;
 using Gateway.Rules;
 using Gateway.Scheduling;
 using Gateway.Tests.Support;
+using Gateway.Users;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace Gateway.Tests;
 
@@ -174,6 +176,71 @@ public sealed class KillSwitchTests
 
         var request = new HttpRequestMessage(HttpMethod.Delete, "/api/freeze") { Content = Support.Api.JsonContent(new { reason = "x" }) };
         Assert.Equal(HttpStatusCode.Conflict, (await admin.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Unfreezing_resumes_every_paused_trigger_and_lifts_the_group_pause()
+    {
+        using var gateway = new TestGateway();
+        var posts = gateway.Service<PostScheduler>();
+        var killSwitch = gateway.Service<KillSwitch>();
+        var quartz = await gateway.Service<ISchedulerFactory>().GetScheduler();
+        var start = DateTimeOffset.UtcNow.AddDays(1);
+        var keys = Enumerable.Range(0, 250).Select(i => new TriggerKey($"p{i}", PostScheduler.PostsGroup)).ToArray();
+        foreach (var (key, i) in keys.Select((k, i) => (k, i)))
+        {
+            await posts.ScheduleAsync(key.Name, start.AddMinutes(i)); // more than Quartz resumes itself, so both halves run
+        }
+        var statement = new TriggerKey("s1", PostScheduler.StatementsGroup);
+        await posts.ScheduleAsync(statement.Name, start, statement: true);
+
+        await killSwitch.FreezeAsync("drill", null, "root", CancellationToken.None);
+        Assert.Equal([TriggerState.Paused], await StatesAsync(quartz, keys));
+        Assert.Equal(TriggerState.Normal, await quartz.GetTriggerState(statement));
+        Assert.Contains(PostScheduler.PostsGroup, await quartz.GetPausedTriggerGroups());
+
+        await killSwitch.UnfreezeAsync(null, "all clear", "root", CancellationToken.None);
+        Assert.Equal([TriggerState.Normal], await StatesAsync(quartz, keys));
+        Assert.DoesNotContain(PostScheduler.PostsGroup, await quartz.GetPausedTriggerGroups());
+        Assert.Equal(start.AddMinutes(249), (await quartz.GetTrigger(keys[^1]))!.NextFireTimeUtc);
+
+        await posts.ScheduleAsync("after", start);
+        Assert.Equal(TriggerState.Normal, await quartz.GetTriggerState(new TriggerKey("after", PostScheduler.PostsGroup)));
+    }
+
+    private static async Task<TriggerState[]> StatesAsync(IScheduler quartz, IEnumerable<TriggerKey> keys)
+    {
+        var states = new HashSet<TriggerState>();
+        foreach (var key in keys)
+        {
+            states.Add(await quartz.GetTriggerState(key));
+        }
+        return [.. states];
+    }
+
+    [Fact]
+    public async Task Every_post_of_a_large_queue_is_published_once_after_an_unfreeze()
+    {
+        using var gateway = new TestGateway();
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme", network: "outbox");
+        var service = gateway.Service<PostService>();
+        var author = new User("root", Role.Admin, default, null);
+        await admin.FreezeAsync();
+
+        // Submitted while frozen, so each trigger is born paused; due after the unfreeze below.
+        var due = DateTimeOffset.UtcNow.AddSeconds(15);
+        var ids = new List<string>();
+        for (var i = 0; i < 130; i++)
+        {
+            ids.Add((await service.SubmitAsync(new SubmitPost("acme", $"Queued post {i}", due.AddMilliseconds(i * 10).ToString("O")), author, CancellationToken.None)).Id);
+        }
+        var unfrozen = await admin.UnfreezeAsync();
+        Assert.True(DateTimeOffset.UtcNow < due, "setup took longer than the lead time; raise it");
+        Assert.Empty(unfrozen.GetProperty("held").EnumerateArray());
+
+        await Eventually.WaitForAsync(() => Task.FromResult(gateway.OutboxIds()), published => published.Length >= ids.Count, "all posts published", seconds: 60);
+        Assert.Equal(ids.Order(), gateway.OutboxIds().Order());
     }
 
     /// <summary>A fire-time check that, once armed, waits inside the gate until the test lets it go.</summary>

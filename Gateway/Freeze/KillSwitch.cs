@@ -26,38 +26,29 @@ public sealed class KillSwitch(
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
+    // Freezes and unfreezes take turns, so the Quartz pause always ends in the state the last recorded change
+    // asks for: an unfreeze resuming the queue after a new freeze had paused it would leave a frozen queue
+    // running on the fence alone.
+    private readonly SemaphoreSlim _switching = new(1, 1);
+
     /// <summary>Freezes <paramref name="accounts"/>, or everything when there are none.</summary>
     public async Task<Freeze> FreezeAsync(string? reason, IReadOnlyList<string>? accounts, string actor, CancellationToken cancellationToken, string? rule = null)
     {
         reason = ValidReason(reason, "freezing");
         var scope = (accounts ?? []).Select(a => a.Trim()).Where(a => a.Length > 0).Distinct().Order().ToArray();
-        var freeze = await database.InTransactionAsync(async (c, t) =>
+        await _switching.WaitAsync(CancellationToken.None);
+        Freeze freeze;
+        try
         {
-            var unknown = scope.Except(await c.QueryAsync<string>("SELECT id FROM accounts WHERE id IN @scope", new { scope }, t)).ToArray();
-            if (unknown.Length > 0)
+            freeze = await RecordFreezeAsync(reason, scope, actor, rule);
+            if (freeze.Global)
             {
-                throw ProblemException.BadRequest($"Unknown account(s): {string.Join(", ", unknown)}.");
+                await scheduler.PausePostsAsync(freeze.Reason, freeze.By, CancellationToken.None);
             }
-            var active = await FreezeStore.ActiveAsync(c, t, cancellationToken);
-            if (scope.Length == 0 && active.FirstOrDefault(f => f.Global) is { } existing)
-            {
-                return existing; // freezing everything twice is harmless and keeps the first reason
-            }
-            var created = new Freeze(Guid.CreateVersion7().ToString("N"), scope, time.GetUtcNow(), actor, reason, rule);
-            await c.ExecuteAsync(
-                "INSERT INTO freezes (id, reason, frozen_by, frozen_at, scope, rule) VALUES (@Id, @Reason, @By, @Since, @Scope, @Rule)", created, t);
-            await c.ExecuteAsync(
-                "INSERT INTO freeze_accounts (freeze_id, account_id) VALUES (@id, @account)", scope.Select(account => new { id = created.Id, account }), t);
-            await audit.AppendAsync(c, t, actor, "freeze", created.Id, new { reason, accounts = scope, rule });
-            var what = created.Global ? "the whole queue" : string.Join(", ", scope);
-            await notifier.EnqueueAsync(c, t, new NotificationEvent("freeze", [], null, null,
-                $"FREEZE: {actor} froze {what}: {reason}. Nothing there is published until an admin unfreezes; do not schedule more."));
-            return created;
-        }, CancellationToken.None);
-
-        if (freeze.Global)
+        }
+        finally
         {
-            await scheduler.PausePostsAsync(freeze.Reason, freeze.By, CancellationToken.None);
+            _switching.Release();
         }
         try
         {
@@ -75,6 +66,31 @@ public sealed class KillSwitch(
         return freeze;
     }
 
+    private Task<Freeze> RecordFreezeAsync(string reason, string[] scope, string actor, string? rule) =>
+        database.InTransactionAsync(async (c, t) =>
+        {
+            var unknown = scope.Except(await c.QueryAsync<string>("SELECT id FROM accounts WHERE id IN @scope", new { scope }, t)).ToArray();
+            if (unknown.Length > 0)
+            {
+                throw ProblemException.BadRequest($"Unknown account(s): {string.Join(", ", unknown)}.");
+            }
+            var active = await FreezeStore.ActiveAsync(c, t, CancellationToken.None);
+            if (scope.Length == 0 && active.FirstOrDefault(f => f.Global) is { } existing)
+            {
+                return existing; // freezing everything twice is harmless and keeps the first reason
+            }
+            var created = new Freeze(Guid.CreateVersion7().ToString("N"), scope, time.GetUtcNow(), actor, reason, rule);
+            await c.ExecuteAsync(
+                "INSERT INTO freezes (id, reason, frozen_by, frozen_at, scope, rule) VALUES (@Id, @Reason, @By, @Since, @Scope, @Rule)", created, t);
+            await c.ExecuteAsync(
+                "INSERT INTO freeze_accounts (freeze_id, account_id) VALUES (@id, @account)", scope.Select(account => new { id = created.Id, account }), t);
+            await audit.AppendAsync(c, t, actor, "freeze", created.Id, new { reason, accounts = scope, rule });
+            var what = created.Global ? "the whole queue" : string.Join(", ", scope);
+            await notifier.EnqueueAsync(c, t, new NotificationEvent("freeze", [], null, null,
+                $"FREEZE: {actor} froze {what}: {reason}. Nothing there is published until an admin unfreezes; do not schedule more."));
+            return created;
+        }, CancellationToken.None);
+
     /// <summary>
     /// Lifts one freeze (the global one when <paramref name="freezeId"/> is null). Posts it covered that came due
     /// meanwhile are held for someone to confirm; later ones resume. Other freezes stay.
@@ -82,6 +98,19 @@ public sealed class KillSwitch(
     public async Task<(Freeze Lifted, IReadOnlyList<string> Held)> UnfreezeAsync(string? freezeId, string? reason, string actor, CancellationToken cancellationToken)
     {
         reason = ValidReason(reason, "unfreezing");
+        await _switching.WaitAsync(CancellationToken.None);
+        try
+        {
+            return await LiftAsync(freezeId, reason, actor, cancellationToken);
+        }
+        finally
+        {
+            _switching.Release();
+        }
+    }
+
+    private async Task<(Freeze Lifted, IReadOnlyList<string> Held)> LiftAsync(string? freezeId, string reason, string actor, CancellationToken cancellationToken)
+    {
         var (lifted, held) = await database.InTransactionAsync(async (c, t) =>
         {
             var active = await FreezeStore.ActiveAsync(c, t, cancellationToken);

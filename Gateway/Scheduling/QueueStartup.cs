@@ -36,6 +36,11 @@ public sealed class QueueStartup(
         {
             await scheduler.PausePostsAsync(state.Reason!, state.By!, cancellationToken);
         }
+        else
+        {
+            // A stop between lifting a freeze and resuming Quartz would otherwise leave the queue paused for good.
+            await scheduler.ResumePostsAsync(cancellationToken);
+        }
         foreach (var freeze in state.Freezes)
         {
             log.LogWarning("Frozen ({Scope} {Accounts}) since {Since} by {By}: {Reason}", freeze.Scope, freeze.Accounts, freeze.Since, freeze.By, freeze.Reason);

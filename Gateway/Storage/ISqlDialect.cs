@@ -21,6 +21,9 @@ public interface ISqlDialect
     /// <summary>Points Quartz's persistent store at this engine.</summary>
     void ConfigureScheduler(IPersistentStoreBuilder store);
 
+    /// <summary>A connection to Quartz's store, for the one set operation Quartz has no fast call for (see <see cref="Scheduling.PostScheduler.ResumePostsAsync"/>).</summary>
+    DbConnection CreateSchedulerConnection();
+
     /// <summary>One-time settings for Quartz's store, before the scheduler first opens it.</summary>
     Task PrepareSchedulerAsync(CancellationToken cancellationToken);
 }

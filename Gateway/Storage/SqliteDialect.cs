@@ -9,6 +9,7 @@ namespace Gateway.Storage;
 public sealed class SqliteDialect(string databasePath, string schedulerPath) : ISqlDialect
 {
     private readonly string _connectionString = ConnectionString(databasePath);
+    private readonly string _schedulerConnectionString = ConnectionString(schedulerPath);
 
     public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
@@ -16,11 +17,13 @@ public sealed class SqliteDialect(string databasePath, string schedulerPath) : I
 
     public Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => EnableWalAsync(connection, cancellationToken);
 
-    public void ConfigureScheduler(IPersistentStoreBuilder store) => store.UseSqlite(ConnectionString(schedulerPath));
+    public void ConfigureScheduler(IPersistentStoreBuilder store) => store.UseSqlite(_schedulerConnectionString);
+
+    public DbConnection CreateSchedulerConnection() => new SqliteConnection(_schedulerConnectionString);
 
     public async Task PrepareSchedulerAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(ConnectionString(schedulerPath));
+        await using var connection = CreateSchedulerConnection();
         await connection.OpenAsync(cancellationToken);
         await EnableWalAsync(connection, cancellationToken);
     }
