@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Gateway.Accounts;
 using Gateway.Posts;
+using Gateway.Scheduling;
+using Gateway.Storage;
 using Gateway.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -53,6 +55,30 @@ public sealed class BenchGateway : IAsyncDisposable
             ids.Add(post.Id);
         }
         return ids;
+    }
+
+    /// <summary>
+    /// Stores posts as submitting them would (rows, audit, Quartz jobs and triggers), in one commit per store
+    /// instead of two per post: 100,000 through the service take about 25 minutes, this about half a minute.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SeedAsync(int count, Func<int, DateTimeOffset> at)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var posts = Enumerable.Range(0, count)
+            .Select(i => new Post(Guid.CreateVersion7().ToString("N"), "acme", AdminUser.Name, $"Post number {i} of the benchmark.",
+                PostStatus.Scheduled, null, at(i), [], now, now, null, null, 1, 0, false))
+            .ToList();
+        var store = App.Services.GetRequiredService<PostStore>();
+        await App.Services.GetRequiredService<Database>().InTransactionAsync(async (c, t) =>
+        {
+            foreach (var post in posts)
+            {
+                await store.InsertAsync(c, t, post);
+            }
+            return true;
+        });
+        await App.Services.GetRequiredService<PostScheduler>().ScheduleManyAsync(posts.Select(p => (p.Id, p.ScheduledAt)).ToList());
+        return posts.Select(p => p.Id).ToList();
     }
 
     public async Task<HttpResponseMessage> FreezeAsync() =>

@@ -18,31 +18,35 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         crisis_statement AS CrisisStatement
         """;
 
-    public async Task InsertAsync(Post post, CancellationToken cancellationToken = default)
-    {
-        await database.InTransactionAsync(async (c, t) =>
+    public Task InsertAsync(Post post, CancellationToken cancellationToken = default) =>
+        database.InTransactionAsync(async (c, t) =>
         {
-            await c.ExecuteAsync(
-                """
-                INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals, crisis_statement)
-                VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals, @CrisisStatement)
-                """,
-                new
-                {
-                    post.Id, post.Account, post.Author, post.Body, status = PostTransitions.Name(post.Status), post.StatusReason,
-                    post.ScheduledAt, findings = Serialize(post.Findings), post.CreatedAt, post.UpdatedAt, post.Version, post.RequiredApprovals, post.CrisisStatement,
-                }, t);
-            await audit.AppendAsync(c, t, post.Author, "post.submitted", post.Id, new
-            {
-                post.Account, post.CrisisStatement, status = PostTransitions.Name(post.Status), post.StatusReason, post.ScheduledAt,
-                findings = post.Findings.Select(f => f.Rule).Distinct(),
-            });
-            if (Notifier.ForChange(null, post, "post.submitted") is { } notification)
-            {
-                await notifier.EnqueueAsync(c, t, notification);
-            }
+            await InsertAsync(c, t, post);
             return true;
         }, cancellationToken);
+
+    /// <summary>Inserts within the caller's transaction, so many posts can share one commit (imports, load tests).</summary>
+    public async Task InsertAsync(DbConnection c, DbTransaction t, Post post)
+    {
+        await c.ExecuteAsync(
+            """
+            INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals, crisis_statement)
+            VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals, @CrisisStatement)
+            """,
+            new
+            {
+                post.Id, post.Account, post.Author, post.Body, status = PostTransitions.Name(post.Status), post.StatusReason,
+                post.ScheduledAt, findings = Serialize(post.Findings), post.CreatedAt, post.UpdatedAt, post.Version, post.RequiredApprovals, post.CrisisStatement,
+            }, t);
+        await audit.AppendAsync(c, t, post.Author, "post.submitted", post.Id, new
+        {
+            post.Account, post.CrisisStatement, status = PostTransitions.Name(post.Status), post.StatusReason, post.ScheduledAt,
+            findings = post.Findings.Select(f => f.Rule).Distinct(),
+        });
+        if (Notifier.ForChange(null, post, "post.submitted") is { } notification)
+        {
+            await notifier.EnqueueAsync(c, t, notification);
+        }
     }
 
     public async Task<Post?> GetAsync(string id, CancellationToken cancellationToken = default)

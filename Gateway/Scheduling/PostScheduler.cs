@@ -16,22 +16,31 @@ public sealed class PostScheduler(ISchedulerFactory schedulers, ISqlDialect dial
     public const string StatementsGroup = "statements";
     public const string PostIdKey = "postId";
 
-    public async Task ScheduleAsync(string postId, DateTimeOffset at, bool statement = false, CancellationToken cancellationToken = default)
+    public Task ScheduleAsync(string postId, DateTimeOffset at, bool statement = false, CancellationToken cancellationToken = default) =>
+        ScheduleManyAsync([(postId, at)], statement, cancellationToken);
+
+    /// <summary>Schedules many posts in one store transaction (start-up repair, imports, load tests).</summary>
+    public async Task ScheduleManyAsync(IReadOnlyCollection<(string PostId, DateTimeOffset At)> posts, bool statement = false, CancellationToken cancellationToken = default)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var group = statement ? StatementsGroup : PostsGroup;
-        var job = JobBuilder.Create<PublishJob>()
-            .WithIdentity(postId, group)
-            .UsingJobData(PostIdKey, postId)
-            .Build();
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity(postId, group)
-            .StartAt(at)
-            // A late trigger must still reach the job: PublishJob decides whether "late" means held. The default
-            // smart policy would do the same for a one-shot trigger, but spelled out it cannot silently change.
-            .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-            .Build();
-        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, cancellationToken);
+        var jobs = new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>>(posts.Count);
+        foreach (var (postId, at) in posts)
+        {
+            var job = JobBuilder.Create<PublishJob>()
+                .WithIdentity(postId, group)
+                .UsingJobData(PostIdKey, postId)
+                .Build();
+            var trigger = TriggerBuilder.Create()
+                .WithIdentity(postId, group)
+                .StartAt(at)
+                // A late trigger must still reach the job: PublishJob decides whether "late" means held. The default
+                // smart policy would do the same for a one-shot trigger, but spelled out it cannot silently change.
+                .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+                .Build();
+            jobs[job] = [trigger];
+        }
+        await scheduler.ScheduleJobs(jobs, new ScheduleJobOptions { Replace = true }, cancellationToken);
     }
 
     public async Task UnscheduleAsync(string postId, CancellationToken cancellationToken = default)

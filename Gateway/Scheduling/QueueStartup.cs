@@ -55,18 +55,25 @@ public sealed class QueueStartup(
             }, cancellationToken);
         }
 
+        var missing = new List<Post>();
         foreach (var status in new[] { PostStatus.Scheduled, PostStatus.PendingReview })
         {
             foreach (var id in await posts.DueAsync(status, DateTimeOffset.MaxValue, cancellationToken))
             {
-                if (!await scheduler.IsScheduledAsync(id, cancellationToken) && await posts.GetAsync(id, cancellationToken) is { } post)
+                if (!await scheduler.IsScheduledAsync(id, cancellationToken) && await posts.GetAsync(id, cancellationToken) is { } post
+                    && !(post.CrisisStatement && post.Status == PostStatus.PendingReview))
                 {
-                    if (!(post.CrisisStatement && post.Status == PostStatus.PendingReview))
-                    {
-                        await scheduler.ScheduleAsync(post.Id, post.ScheduledAt, post.CrisisStatement, cancellationToken);
-                    }
+                    missing.Add(post);
                 }
             }
+        }
+        foreach (var lane in missing.GroupBy(p => p.CrisisStatement))
+        {
+            await scheduler.ScheduleManyAsync(lane.Select(p => (p.Id, p.ScheduledAt)).ToList(), lane.Key, cancellationToken);
+        }
+        if (missing.Count > 0)
+        {
+            log.LogWarning("Restored {Count} missing trigger(s) from the database", missing.Count);
         }
     }
 
