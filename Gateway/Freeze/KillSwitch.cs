@@ -5,19 +5,22 @@ using Gateway.Posts;
 using Gateway.Publishing;
 using Gateway.Scheduling;
 using Gateway.Storage;
+using Polly;
+using Polly.Retry;
 
 namespace Gateway.Freeze;
 
 /// <summary>
 /// The admins' kill switch, for the whole queue or a set of accounts. A freeze is recorded first (the fence every
-/// publish passes reads it), then Quartz is paused (global freeze) and every publish in flight that the freeze
-/// covers is cancelled and waited for: when <see cref="FreezeAsync"/> returns, nothing it covers leaves until an
+/// publish passes reads it), then every publish in flight that the freeze covers is cancelled and waited for, then
+/// Quartz is paused (global freeze): when <see cref="FreezeAsync"/> returns, nothing it covers leaves until an
 /// admin unfreezes. Approved crisis statements are the one exception.
 /// </summary>
 public sealed class KillSwitch(
     Database database,
     AuditLog audit,
     PostStore posts,
+    FreezeStore freezes,
     PostScheduler scheduler,
     PublishFence fence,
     Notifier notifier,
@@ -26,30 +29,17 @@ public sealed class KillSwitch(
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
-    // Freezes and unfreezes take turns, so the Quartz pause always ends in the state the last recorded change
-    // asks for: an unfreeze resuming the queue after a new freeze had paused it would leave a frozen queue
-    // running on the fence alone.
-    private readonly SemaphoreSlim _switching = new(1, 1);
+    // Quartz follows the recorded freezes, not the call that changed them: a freeze and an unfreeze may overlap,
+    // and whichever syncs last reads the latest record, so the posts group ends paused exactly while a global
+    // freeze is active. Syncs take turns; recording a freeze, the fence itself, never waits for one.
+    private readonly SemaphoreSlim _syncing = new(1, 1);
 
     /// <summary>Freezes <paramref name="accounts"/>, or everything when there are none.</summary>
     public async Task<Freeze> FreezeAsync(string? reason, IReadOnlyList<string>? accounts, string actor, CancellationToken cancellationToken, string? rule = null)
     {
         reason = ValidReason(reason, "freezing");
         var scope = (accounts ?? []).Select(a => a.Trim()).Where(a => a.Length > 0).Distinct().Order().ToArray();
-        await _switching.WaitAsync(CancellationToken.None);
-        Freeze freeze;
-        try
-        {
-            freeze = await RecordFreezeAsync(reason, scope, actor, rule);
-            if (freeze.Global)
-            {
-                await scheduler.PausePostsAsync(freeze.Reason, freeze.By, CancellationToken.None);
-            }
-        }
-        finally
-        {
-            _switching.Release();
-        }
+        var freeze = await RecordFreezeAsync(reason, scope, actor, rule);
         try
         {
             var stopped = await fence.DrainAsync(freeze.Covers, DrainTimeout);
@@ -62,6 +52,10 @@ public sealed class KillSwitch(
         {
             // Only a publisher that ignores cancellation gets here; the database fence still holds everything else.
             log.LogCritical("A publish in flight did not stop within {Timeout} of freeze {FreezeId}", DrainTimeout, freeze.Id);
+        }
+        if (freeze.Global)
+        {
+            await SyncSchedulerAsync(CancellationToken.None);
         }
         return freeze;
     }
@@ -98,19 +92,6 @@ public sealed class KillSwitch(
     public async Task<(Freeze Lifted, IReadOnlyList<string> Held)> UnfreezeAsync(string? freezeId, string? reason, string actor, CancellationToken cancellationToken)
     {
         reason = ValidReason(reason, "unfreezing");
-        await _switching.WaitAsync(CancellationToken.None);
-        try
-        {
-            return await LiftAsync(freezeId, reason, actor, cancellationToken);
-        }
-        finally
-        {
-            _switching.Release();
-        }
-    }
-
-    private async Task<(Freeze Lifted, IReadOnlyList<string> Held)> LiftAsync(string? freezeId, string reason, string actor, CancellationToken cancellationToken)
-    {
         var (lifted, held) = await database.InTransactionAsync(async (c, t) =>
         {
             var active = await FreezeStore.ActiveAsync(c, t, cancellationToken);
@@ -154,10 +135,52 @@ public sealed class KillSwitch(
         }
         if (lifted.Global)
         {
-            await scheduler.ResumePostsAsync(CancellationToken.None);
+            await SyncSchedulerAsync(CancellationToken.None);
         }
         return (lifted, held);
     }
+
+    /// <summary>Pauses Quartz's posts group while a global freeze is recorded and resumes it otherwise.</summary>
+    public async Task SyncSchedulerAsync(CancellationToken cancellationToken)
+    {
+        await _syncing.WaitAsync(cancellationToken);
+        try
+        {
+            await SchedulerRetries.ExecuteAsync(async token =>
+            {
+                var state = await freezes.GetAsync(token);
+                if (state.Frozen)
+                {
+                    await scheduler.PausePostsAsync(state.Reason!, state.By!, token);
+                }
+                else
+                {
+                    await scheduler.ResumePostsAsync(token);
+                }
+            }, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The fence still decides every publish; what is lost is Quartz's pause or resume, which the next sync
+            // (any freeze, unfreeze or start) repairs.
+            log.LogCritical(e, "Quartz's posts group could not be brought in line with the recorded freezes");
+            throw;
+        }
+        finally
+        {
+            _syncing.Release();
+        }
+    }
+
+    private ResiliencePipeline SchedulerRetries => new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+            MaxRetryAttempts = 3,
+            Delay = TimeSpan.FromMilliseconds(200),
+            BackoffType = DelayBackoffType.Exponential,
+        })
+        .Build();
 
     private static string ValidReason(string? reason, string what)
     {

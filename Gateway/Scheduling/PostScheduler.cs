@@ -95,10 +95,15 @@ public sealed class PostScheduler(ISchedulerFactory schedulers, ISqlDialect dial
     /// <summary>How many of the soonest paused triggers <see cref="ResumePostsAsync"/> leaves to Quartz.</summary>
     private const int ResumedByQuartz = 100;
 
-    public async Task<bool> IsScheduledAsync(string postId, CancellationToken cancellationToken = default)
+    /// <summary>The posts that have a trigger, in either lane.</summary>
+    public async Task<IReadOnlySet<string>> ScheduledPostIdsAsync(CancellationToken cancellationToken = default)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        return await scheduler.Exists(new TriggerKey(postId, PostsGroup), cancellationToken)
-            || await scheduler.Exists(new TriggerKey(postId, StatementsGroup), cancellationToken);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in new[] { PostsGroup, StatementsGroup })
+        {
+            ids.UnionWith((await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(group), cancellationToken)).Select(key => key.Name));
+        }
+        return ids;
     }
 }

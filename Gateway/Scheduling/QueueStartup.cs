@@ -16,6 +16,7 @@ public sealed class QueueStartup(
     UserStore users,
     PostStore posts,
     FreezeStore freezes,
+    KillSwitch killSwitch,
     PostScheduler scheduler,
     ISqlDialect dialect,
     Rules.IRulePackSource packs,
@@ -31,17 +32,9 @@ public sealed class QueueStartup(
         await dialect.PrepareSchedulerAsync(cancellationToken);
         await CreateFirstAdminAsync(cancellationToken);
 
-        var state = await freezes.GetAsync(cancellationToken);
-        if (state.Frozen)
-        {
-            await scheduler.PausePostsAsync(state.Reason!, state.By!, cancellationToken);
-        }
-        else
-        {
-            // A stop between lifting a freeze and resuming Quartz would otherwise leave the queue paused for good.
-            await scheduler.ResumePostsAsync(cancellationToken);
-        }
-        foreach (var freeze in state.Freezes)
+        // Also repairs a stop between recording a freeze change and pausing or resuming Quartz.
+        await killSwitch.SyncSchedulerAsync(cancellationToken);
+        foreach (var freeze in (await freezes.GetAsync(cancellationToken)).Freezes)
         {
             log.LogWarning("Frozen ({Scope} {Accounts}) since {Since} by {By}: {Reason}", freeze.Scope, freeze.Accounts, freeze.Since, freeze.By, freeze.Reason);
         }
@@ -55,12 +48,13 @@ public sealed class QueueStartup(
             }, cancellationToken);
         }
 
+        var scheduled = await scheduler.ScheduledPostIdsAsync(cancellationToken);
         var missing = new List<Post>();
         foreach (var status in new[] { PostStatus.Scheduled, PostStatus.PendingReview })
         {
             foreach (var id in await posts.DueAsync(status, DateTimeOffset.MaxValue, cancellationToken))
             {
-                if (!await scheduler.IsScheduledAsync(id, cancellationToken) && await posts.GetAsync(id, cancellationToken) is { } post
+                if (!scheduled.Contains(id) && await posts.GetAsync(id, cancellationToken) is { } post
                     && !(post.CrisisStatement && post.Status == PostStatus.PendingReview))
                 {
                     missing.Add(post);
