@@ -39,7 +39,29 @@ public sealed class KillSwitch(
     {
         reason = ValidReason(reason, "freezing");
         var scope = (accounts ?? []).Select(a => a.Trim()).Where(a => a.Length > 0).Distinct().Order().ToArray();
-        var freeze = await RecordFreezeAsync(reason, scope, actor, rule);
+        var freeze = await database.InTransactionAsync(async (c, t) =>
+        {
+            var unknown = scope.Except(await c.QueryAsync<string>("SELECT id FROM accounts WHERE id IN @scope", new { scope }, t)).ToArray();
+            if (unknown.Length > 0)
+            {
+                throw ProblemException.BadRequest($"Unknown account(s): {string.Join(", ", unknown)}.");
+            }
+            var active = await FreezeStore.ActiveAsync(c, t, cancellationToken);
+            if (scope.Length == 0 && active.FirstOrDefault(f => f.Global) is { } existing)
+            {
+                return existing; // freezing everything twice is harmless and keeps the first reason
+            }
+            var created = new Freeze(Guid.CreateVersion7().ToString("N"), scope, time.GetUtcNow(), actor, reason, rule);
+            await c.ExecuteAsync(
+                "INSERT INTO freezes (id, reason, frozen_by, frozen_at, scope, rule) VALUES (@Id, @Reason, @By, @Since, @Scope, @Rule)", created, t);
+            await c.ExecuteAsync(
+                "INSERT INTO freeze_accounts (freeze_id, account_id) VALUES (@id, @account)", scope.Select(account => new { id = created.Id, account }), t);
+            await audit.AppendAsync(c, t, actor, "freeze", created.Id, new { reason, accounts = scope, rule });
+            var what = created.Global ? "the whole queue" : string.Join(", ", scope);
+            await notifier.EnqueueAsync(c, t, new NotificationEvent("freeze", [], null, null,
+                $"FREEZE: {actor} froze {what}: {reason}. Nothing there is published until an admin unfreezes; do not schedule more."));
+            return created;
+        }, CancellationToken.None);
         try
         {
             var stopped = await fence.DrainAsync(freeze.Covers, DrainTimeout);
@@ -59,31 +81,6 @@ public sealed class KillSwitch(
         }
         return freeze;
     }
-
-    private Task<Freeze> RecordFreezeAsync(string reason, string[] scope, string actor, string? rule) =>
-        database.InTransactionAsync(async (c, t) =>
-        {
-            var unknown = scope.Except(await c.QueryAsync<string>("SELECT id FROM accounts WHERE id IN @scope", new { scope }, t)).ToArray();
-            if (unknown.Length > 0)
-            {
-                throw ProblemException.BadRequest($"Unknown account(s): {string.Join(", ", unknown)}.");
-            }
-            var active = await FreezeStore.ActiveAsync(c, t, CancellationToken.None);
-            if (scope.Length == 0 && active.FirstOrDefault(f => f.Global) is { } existing)
-            {
-                return existing; // freezing everything twice is harmless and keeps the first reason
-            }
-            var created = new Freeze(Guid.CreateVersion7().ToString("N"), scope, time.GetUtcNow(), actor, reason, rule);
-            await c.ExecuteAsync(
-                "INSERT INTO freezes (id, reason, frozen_by, frozen_at, scope, rule) VALUES (@Id, @Reason, @By, @Since, @Scope, @Rule)", created, t);
-            await c.ExecuteAsync(
-                "INSERT INTO freeze_accounts (freeze_id, account_id) VALUES (@id, @account)", scope.Select(account => new { id = created.Id, account }), t);
-            await audit.AppendAsync(c, t, actor, "freeze", created.Id, new { reason, accounts = scope, rule });
-            var what = created.Global ? "the whole queue" : string.Join(", ", scope);
-            await notifier.EnqueueAsync(c, t, new NotificationEvent("freeze", [], null, null,
-                $"FREEZE: {actor} froze {what}: {reason}. Nothing there is published until an admin unfreezes; do not schedule more."));
-            return created;
-        }, CancellationToken.None);
 
     /// <summary>
     /// Lifts one freeze (the global one when <paramref name="freezeId"/> is null). Posts it covered that came due
@@ -146,7 +143,7 @@ public sealed class KillSwitch(
         await _syncing.WaitAsync(cancellationToken);
         try
         {
-            await SchedulerRetries.ExecuteAsync(async token =>
+            await _schedulerRetries.ExecuteAsync(async token =>
             {
                 var state = await freezes.GetAsync(token);
                 if (state.Frozen)
@@ -172,7 +169,7 @@ public sealed class KillSwitch(
         }
     }
 
-    private ResiliencePipeline SchedulerRetries => new ResiliencePipelineBuilder { TimeProvider = time }
+    private readonly ResiliencePipeline _schedulerRetries = new ResiliencePipelineBuilder { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
