@@ -3,6 +3,7 @@ using Gateway.Rules;
 namespace Gateway.Posts;
 
 /// <summary>A post on its way to a social account.</summary>
+/// <param name="Unconfirmed">Held because a send was interrupted: the network may or may not have it.</param>
 public sealed record Post(
     string Id,
     string Account,
@@ -18,7 +19,8 @@ public sealed record Post(
     string? PublishRef,
     int Version,
     int RequiredApprovals = 0,
-    bool CrisisStatement = false)
+    bool CrisisStatement = false,
+    bool Unconfirmed = false)
 {
     /// <summary>Set on submit and edit answers when the account is frozen: the post is accepted but not released.</summary>
     public Freeze.Freeze? Frozen { get; init; }

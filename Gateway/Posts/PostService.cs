@@ -38,18 +38,13 @@ public sealed class PostService(
         }
         // A statement goes out the moment it is approved; its time is when it was written.
         var scheduledAt = request.CrisisStatement ? time.GetUtcNow() : ValidTime(request.ScheduledAt);
-        var (findings, required) = await AssessAsync(body, account, scheduledAt, author.Name, cancellationToken);
-        var (status, reason) = Decide(findings);
-        if (request.CrisisStatement && status != PostStatus.Blocked)
-        {
-            (status, reason, required) = (PostStatus.PendingReview,
-                "Crisis statement: a second admin or reviewer approves it, then it is published at once despite the freeze.", Math.Max(1, required));
-        }
+        var (findings, demanded) = await AssessAsync(body, account, scheduledAt, author.Name, cancellationToken);
+        var outcome = FourEyes.Decide(findings, demanded, request.CrisisStatement);
         var now = time.GetUtcNow();
-        var post = new Post(Guid.CreateVersion7().ToString("N"), account.Id, author.Name, body, status, reason, scheduledAt,
-            findings, now, now, null, null, 1, status == PostStatus.PendingReview ? required : 0, request.CrisisStatement);
+        var post = new Post(Guid.CreateVersion7().ToString("N"), account.Id, author.Name, body, outcome.Status, outcome.Reason, scheduledAt,
+            findings, now, now, null, null, 1, outcome.RequiredApprovals, request.CrisisStatement);
         await posts.InsertAsync(post, cancellationToken);
-        await SyncTriggerAsync(post, cancellationToken);
+        await scheduler.SyncAsync(post, cancellationToken);
         return post with { Frozen = frozen };
     }
 
@@ -71,23 +66,19 @@ public sealed class PostService(
         }
         var body = request.Body is null ? post.Body : ValidBody(request.Body);
         var scheduledAt = request.ScheduledAt is null ? post.ScheduledAt : ValidTime(request.ScheduledAt);
-        var (findings, required) = await AssessAsync(body, account, scheduledAt, post.Author, cancellationToken);
-        var (status, reason) = Decide(findings);
-        if (status == PostStatus.Scheduled && (post.Status is PostStatus.PendingReview or PostStatus.Rejected || post.RequiredApprovals > 0))
-        {
-            // Once a post is in review, what goes out must be what a colleague saw.
-            (status, reason, required) = (PostStatus.PendingReview, "Edited after review had started: it needs a fresh second opinion.", Math.Max(1, post.RequiredApprovals));
-        }
-        var changed = await posts.ChangeAsync(new PostChange(id, status, actor.Name, "post.edited", reason)
+        var (findings, demanded) = await AssessAsync(body, account, scheduledAt, post.Author, cancellationToken);
+        var reviewed = FourEyes.InReview(post.Status) || await reviews.AnyAsync(id, cancellationToken);
+        var outcome = FourEyes.Decide(findings, demanded, post.CrisisStatement, reviewed ? post.RequiredApprovals : null);
+        var changed = await posts.ChangeAsync(new PostChange(id, outcome.Status, actor.Name, "post.edited", outcome.Reason)
         {
             ExpectedFrom = post.Status,
             Body = body,
             ScheduledAt = scheduledAt,
             Findings = findings,
-            RequiredApprovals = status == PostStatus.PendingReview ? required : post.RequiredApprovals,
+            RequiredApprovals = outcome.RequiredApprovals,
         }, cancellationToken) ?? throw ProblemException.Conflict("The post changed while you were editing it; load it again and retry.");
         await reviews.VoidOutdatedAsync(id, changed.ContentHash, time.GetUtcNow(), cancellationToken);
-        await SyncTriggerAsync(changed, cancellationToken);
+        await scheduler.SyncAsync(changed, cancellationToken);
         return changed with { Frozen = (await freezes.GetAsync(cancellationToken)).Covering(changed.Account) };
     }
 
@@ -148,34 +139,6 @@ public sealed class PostService(
 
     private static string[] RequireIds(IReadOnlyList<string>? ids) =>
         ids is { Count: > 0 and <= 1000 } ? ids.Distinct().ToArray() : throw ProblemException.BadRequest("'ids' must list 1 to 1000 post ids.");
-
-    /// <summary>The worst finding decides: block stops the post, review waits for a second opinion, the rest goes ahead.</summary>
-    public static (PostStatus Status, string? Reason) Decide(IReadOnlyList<Finding> findings) =>
-        CheckPipeline.Worst(findings) switch
-        {
-            Severity.Block => (PostStatus.Blocked, Summary("Blocked", findings, Severity.Block)),
-            Severity.Review => (PostStatus.PendingReview, Summary("Needs a second opinion", findings, Severity.Review)),
-            _ => (PostStatus.Scheduled, null),
-        };
-
-    private static string Summary(string what, IReadOnlyList<Finding> findings, Severity severity) =>
-        $"{what}: {string.Join("; ", findings.Where(f => f.Severity == severity).Select(f => $"{f.Rule}: {f.Message}"))}";
-
-    /// <summary>
-    /// A post waits in Quartz while it has a time to wait for (a crisis statement only once approved); otherwise
-    /// it has no trigger.
-    /// </summary>
-    public async Task SyncTriggerAsync(Post post, CancellationToken cancellationToken)
-    {
-        if (post.Status == PostStatus.Scheduled || (post.Status == PostStatus.PendingReview && !post.CrisisStatement))
-        {
-            await scheduler.ScheduleAsync(post.Id, post.ScheduledAt, post.CrisisStatement, cancellationToken);
-        }
-        else
-        {
-            await scheduler.UnscheduleAsync(post.Id, cancellationToken);
-        }
-    }
 
     /// <summary>The checks' findings plus the review policy's, and how many approvals the post would need.</summary>
     private async Task<(IReadOnlyList<Finding> Findings, int RequiredApprovals)> AssessAsync(

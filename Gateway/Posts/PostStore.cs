@@ -15,7 +15,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         """
         id, account_id AS Account, author, body, status, status_reason AS StatusReason, scheduled_at AS ScheduledAt,
         findings, created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt, publish_ref AS PublishRef, version, required_approvals AS RequiredApprovals,
-        crisis_statement AS CrisisStatement
+        crisis_statement AS CrisisStatement, unconfirmed
         """;
 
     public Task InsertAsync(Post post, CancellationToken cancellationToken = default) =>
@@ -38,6 +38,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 post.Id, post.Account, post.Author, post.Body, status = PostTransitions.Name(post.Status), post.StatusReason,
                 post.ScheduledAt, findings = Serialize(post.Findings), post.CreatedAt, post.UpdatedAt, post.Version, post.RequiredApprovals, post.CrisisStatement,
             }, t);
+        await AddContributorAsync(c, t, post.Id, post.Author);
         await audit.AppendAsync(c, t, post.Author, "post.submitted", post.Id, new
         {
             post.Account, post.CrisisStatement, status = PostTransitions.Name(post.Status), post.StatusReason, post.ScheduledAt,
@@ -121,7 +122,8 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 findings = COALESCE(@findings, findings),
                 published_at = COALESCE(@PublishedAt, published_at),
                 publish_ref = COALESCE(@PublishRef, publish_ref),
-                required_approvals = COALESCE(@RequiredApprovals, required_approvals)
+                required_approvals = COALESCE(@RequiredApprovals, required_approvals),
+                unconfirmed = @Unconfirmed
             WHERE id = @PostId AND version = @Version
               AND (@RequireNotFrozen = 0 OR NOT EXISTS (
                     SELECT 1 FROM freezes f WHERE f.lifted_at IS NULL AND (f.scope = 'global'
@@ -133,10 +135,15 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 change.ScheduledAt,
                 findings = change.Findings is null ? null : Serialize(change.Findings),
                 change.PublishedAt, change.PublishRef, change.RequiredApprovals, current.Version, RequireNotFrozen = change.RequireNotFrozen ? 1 : 0,
+                change.Unconfirmed,
             }, transaction, cancellationToken: cancellationToken));
         if (updated == 0)
         {
             return null;
+        }
+        if (change.Body is not null || change.ScheduledAt is not null)
+        {
+            await AddContributorAsync(connection, transaction, change.PostId, change.Actor);
         }
         await audit.AppendAsync(connection, transaction, change.Actor, change.Action, change.PostId, new
         {
@@ -154,6 +161,21 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         }
         return after;
     }
+
+    /// <summary>The author and everyone who changed the post's text or time: none of them may give its second opinion.</summary>
+    public static async Task<IReadOnlySet<string>> ContributorsAsync(DbConnection connection, DbTransaction? transaction, string postId) =>
+        (await connection.QueryAsync<string>("SELECT user_name FROM post_contributors WHERE post_id = @postId", new { postId }, transaction))
+            .ToHashSet(StringComparer.Ordinal);
+
+    public async Task<IReadOnlySet<string>> ContributorsAsync(string postId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ContributorsAsync(connection, null, postId);
+    }
+
+    private static Task AddContributorAsync(DbConnection connection, DbTransaction transaction, string postId, string user) =>
+        connection.ExecuteAsync("INSERT INTO post_contributors (post_id, user_name) VALUES (@postId, @user) ON CONFLICT DO NOTHING",
+            new { postId, user }, transaction);
 
     public async Task<Post?> GetAsync(DbConnection connection, DbTransaction? transaction, string id, CancellationToken cancellationToken)
     {
@@ -181,10 +203,11 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         public int Version { get; init; }
         public int RequiredApprovals { get; init; }
         public bool CrisisStatement { get; init; }
+        public bool Unconfirmed { get; init; }
 
         public Post ToPost() => new(
             Id, Account, Author, Body, PostTransitions.Parse(Status), StatusReason, ScheduledAt,
             JsonSerializer.Deserialize<Finding[]>(Findings, JsonDefaults.Options)!,
-            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals, CrisisStatement);
+            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals, CrisisStatement, Unconfirmed);
     }
 }

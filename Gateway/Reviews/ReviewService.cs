@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Gateway.Accounts;
 using Gateway.Audit;
 using Gateway.Posts;
@@ -8,9 +9,9 @@ using Gateway.Users;
 namespace Gateway.Reviews;
 
 /// <summary>
-/// Second opinions. The rules that are never bent live here: the author never approves their own post, one
-/// person counts once, an approval is bound to the exact version it read, a rejection says why, blocking
-/// findings are not approved away (only an admin override with a written reason, loudly).
+/// Second opinions. Who may give one and when they are enough is <see cref="FourEyes"/>'s to say; here: one person
+/// counts once, an approval is bound to the exact version it read, a rejection says why, blocking findings are not
+/// approved away (only an admin override with a written reason, loudly).
 /// </summary>
 public sealed class ReviewService(
     Database database,
@@ -40,7 +41,7 @@ public sealed class ReviewService(
         var reviewed = await database.InTransactionAsync(async (c, t) =>
         {
             var post = await posts.GetAsync(c, t, postId, cancellationToken) ?? throw ProblemException.NotFound($"No post with id '{postId}'.");
-            EnsureReviewable(post, reviewer);
+            EnsureReviewable(post, await PostStore.ContributorsAsync(c, t, post.Id), reviewer);
             if (request.ContentHash is { } seen && seen != post.ContentHash)
             {
                 throw ProblemException.Conflict("The post changed since you read it; read it again before giving your verdict.");
@@ -52,22 +53,17 @@ public sealed class ReviewService(
                 return (await posts.ChangeAsync(c, t, new PostChange(post.Id, PostStatus.Rejected, reviewer.Name, "post.rejected",
                     $"Rejected by {reviewer.Name}: {comment}") { ExpectedFrom = PostStatus.PendingReview }, cancellationToken))!;
             }
-            var approvers = await ReviewStore.ApproversAsync(c, t, post.Id, post.ContentHash, DateTimeOffset.MinValue);
-            if (approvers.Count < post.RequiredApprovals)
-            {
-                return post;
-            }
-            return (await posts.ChangeAsync(c, t, new PostChange(post.Id, PostStatus.Scheduled, reviewer.Name, "post.approved",
-                $"Approved by {string.Join(", ", approvers)}.") { ExpectedFrom = PostStatus.PendingReview }, cancellationToken))!;
+            return await ReleaseIfApprovedAsync(c, t, post, reviewer, "post.approved", "Approved", cancellationToken);
         }, cancellationToken);
-        if (reviewed is { CrisisStatement: true, Status: PostStatus.Scheduled })
-        {
-            await scheduler.ScheduleAsync(reviewed.Id, time.GetUtcNow(), statement: true, cancellationToken);
-        }
+        await scheduler.SyncAsync(reviewed, cancellationToken);
         return reviewed;
     }
 
-    /// <summary>Releases a blocked post against its findings. Admins only, with a reason, and everyone is told.</summary>
+    /// <summary>
+    /// Releases a blocked post against its findings: admins only, with a reason, never the post's author or anyone who
+    /// changed it, and everyone is told. The override counts as that admin's approval of this version; if the post
+    /// needs more (policy, or it is a crisis statement that nobody else approved), it waits in review for them.
+    /// </summary>
     public async Task<Post> OverrideAsync(string postId, OverrideRequest request, User admin, CancellationToken cancellationToken)
     {
         var reason = OptionalText(request.Reason, "reason");
@@ -75,25 +71,50 @@ public sealed class ReviewService(
         {
             throw ProblemException.BadRequest("An override needs a written 'reason' (at least 10 characters): it is read after the crisis.");
         }
-        var post = await posts.GetAsync(postId, cancellationToken) ?? throw ProblemException.NotFound($"No post with id '{postId}'.");
-        if (post.Status != PostStatus.Blocked)
+        var now = time.GetUtcNow();
+        var changed = await database.InTransactionAsync(async (c, t) =>
         {
-            throw ProblemException.Conflict($"The post is {PostTransitions.Name(post.Status)}; only a blocked post can be overridden.");
-        }
-        var overridden = string.Join("; ", post.Findings.Where(f => f.Severity == Rules.Severity.Block).Select(f => $"{f.Rule} '{f.Match}'"));
-        var changed = await posts.ChangeAsync(new PostChange(post.Id, PostStatus.Scheduled, admin.Name, "post.override",
-            $"ADMIN OVERRIDE by {admin.Name}: {reason} (overrode: {overridden})") { ExpectedFrom = PostStatus.Blocked }, cancellationToken)
-            ?? throw ProblemException.Conflict("The post changed meanwhile; load it again.");
-        await scheduler.ScheduleAsync(changed.Id, changed.ScheduledAt, changed.CrisisStatement, cancellationToken);
+            var post = await posts.GetAsync(c, t, postId, cancellationToken) ?? throw ProblemException.NotFound($"No post with id '{postId}'.");
+            if (post.Status != PostStatus.Blocked)
+            {
+                throw ProblemException.Conflict($"The post is {PostTransitions.Name(post.Status)}; only a blocked post can be overridden.");
+            }
+            FourEyes.EnsureMayOverride(await PostStore.ContributorsAsync(c, t, post.Id), post, admin);
+            var overridden = string.Join("; ", post.Findings.Where(f => f.Severity == Rules.Severity.Block).Select(f => $"{f.Rule} '{f.Match}'"));
+            var why = $"ADMIN OVERRIDE by {admin.Name}: {reason} (overrode: {overridden})";
+            await ReviewStore.AddAsync(c, t, post.Id, admin.Name, Review.Approve, why, post.ContentHash, now);
+            return await ReleaseIfApprovedAsync(c, t, post, admin, "post.override", why, cancellationToken);
+        }, cancellationToken);
+        await scheduler.SyncAsync(changed, cancellationToken);
         return changed;
+    }
+
+    /// <summary>Schedules the post once the approvals that count (<see cref="FourEyes"/>) are enough; otherwise it waits in review.</summary>
+    private async Task<Post> ReleaseIfApprovedAsync(DbConnection c, DbTransaction t, Post post, User actor, string action, string why, CancellationToken cancellationToken)
+    {
+        var approvers = await ReviewStore.ApproversAsync(c, t, post.Id, post.ContentHash, DateTimeOffset.MinValue);
+        var to = FourEyes.IsSatisfied(post, approvers) ? PostStatus.Scheduled : PostStatus.PendingReview;
+        if (to == post.Status)
+        {
+            return post;
+        }
+        var reason = to == PostStatus.Scheduled
+            ? (action == "post.approved" ? $"Approved by {string.Join(", ", approvers)}." : why)
+            : $"{why} It still needs {FourEyes.Required(post) - approvers.Count} more approval(s) from someone who did not write or change it.";
+        return await posts.ChangeAsync(c, t, new PostChange(post.Id, to, actor.Name, action, reason) { ExpectedFrom = post.Status }, cancellationToken)
+            ?? throw ProblemException.Conflict("The post changed meanwhile; load it again.");
     }
 
     public async Task<IReadOnlyList<InboxItem>> InboxAsync(User reviewer, CancellationToken cancellationToken)
     {
         var waiting = await posts.ListAsync(PostStatus.PendingReview, null, 500, cancellationToken);
         var inbox = new List<InboxItem>();
-        foreach (var post in waiting.Where(p => p.Author != reviewer.Name && policy.MayReview(p.Account, reviewer.Name)))
+        foreach (var post in waiting.Where(p => policy.MayReview(p.Account, reviewer.Name)))
         {
+            if ((await posts.ContributorsAsync(post.Id, cancellationToken)).Contains(reviewer.Name))
+            {
+                continue;
+            }
             var approvers = await reviews.ApproversAsync(post.Id, post.ContentHash, DateTimeOffset.MinValue, cancellationToken);
             if (!approvers.Contains(reviewer.Name))
             {
@@ -119,12 +140,9 @@ public sealed class ReviewService(
         }, cancellationToken);
     }
 
-    private void EnsureReviewable(Post post, User reviewer)
+    private void EnsureReviewable(Post post, IReadOnlySet<string> contributors, User reviewer)
     {
-        if (post.Author == reviewer.Name)
-        {
-            throw ProblemException.Forbidden("You wrote this post: the second opinion has to come from a colleague.");
-        }
+        FourEyes.EnsureMayApprove(contributors, post, reviewer);
         if (!policy.MayReview(post.Account, reviewer.Name))
         {
             throw ProblemException.Forbidden($"{reviewer.Name} is not among the reviewers of account '{post.Account}' (rules/policy.yml).");

@@ -18,13 +18,17 @@ public sealed class ReviewStore(Database database)
             """,
             new { postId, reviewer, verdict, comment, contentHash, at }, transaction);
 
-    /// <summary>The distinct people whose approval of this exact version still counts (given on or after <paramref name="since"/>).</summary>
+    /// <summary>
+    /// The distinct people whose approval of this exact version still counts (given on or after <paramref name="since"/>),
+    /// leaving out anyone who wrote or changed the post: what <see cref="FourEyes.IsSatisfied"/> counts.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> ApproversAsync(DbConnection connection, DbTransaction? transaction, string postId, string contentHash, DateTimeOffset since)
     {
         var names = await connection.QueryAsync<string>(
             """
             SELECT DISTINCT reviewer FROM reviews
             WHERE post_id = @postId AND verdict = 'approve' AND content_hash = @contentHash AND voided_at IS NULL AND at >= @since
+              AND reviewer NOT IN (SELECT user_name FROM post_contributors WHERE post_id = @postId)
             ORDER BY reviewer
             """, new { postId, contentHash, since }, transaction);
         return names.AsList();
@@ -34,6 +38,14 @@ public sealed class ReviewStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await ApproversAsync(connection, null, postId, contentHash, since);
+    }
+
+    /// <summary>Has anyone given a verdict on any version of the post? Then an edit keeps it in review.</summary>
+    public async Task<bool> AnyAsync(string postId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM reviews WHERE post_id = @postId)", new { postId }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Marks approvals of earlier versions void, so the history shows which edit undid them.</summary>

@@ -1,4 +1,5 @@
 using Dapper;
+using Gateway.Posts;
 using Gateway.Storage;
 using Quartz;
 
@@ -15,6 +16,15 @@ public sealed class PostScheduler(ISchedulerFactory schedulers, ISqlDialect dial
     public const string PostsGroup = "posts";
     public const string StatementsGroup = "statements";
     public const string PostIdKey = "postId";
+
+    /// <summary>
+    /// The trigger that goes with a post's status: a post waits in Quartz while it has a time to wait for (an ordinary
+    /// one in review, so that it expires; a crisis statement only once approved); otherwise it has none.
+    /// </summary>
+    public Task SyncAsync(Post post, CancellationToken cancellationToken = default) =>
+        post.Status == PostStatus.Scheduled || (post.Status == PostStatus.PendingReview && !post.CrisisStatement)
+            ? ScheduleAsync(post.Id, post.ScheduledAt, post.CrisisStatement, cancellationToken)
+            : UnscheduleAsync(post.Id, cancellationToken);
 
     public Task ScheduleAsync(string postId, DateTimeOffset at, bool statement = false, CancellationToken cancellationToken = default) =>
         ScheduleManyAsync([(postId, at)], statement, cancellationToken);

@@ -66,14 +66,15 @@ public sealed class PublishJob(
             }
         }
 
-        // 3. The second opinions it needed, for exactly this version, still fresh: the world may have changed since.
-        if (post.RequiredApprovals > 0)
+        // 3. The second opinions it needed, for exactly this version, by people who had no hand in it, still fresh:
+        // the world may have changed since. Whatever path led here, this is where four eyes are enforced last.
+        if (FourEyes.Required(post) > 0)
         {
             var fresh = await reviews.ApproversAsync(post.Id, post.ContentHash, now - policy.ExpireAfter, cancellationToken);
-            if (fresh.Count < post.RequiredApprovals)
+            if (!FourEyes.IsSatisfied(post, fresh))
             {
-                await HoldAsync(post, $"Its approvals are older than {policy.ExpireAfter.TotalHours:0} h (or no longer match it); " +
-                    "it needs a fresh second opinion: edit or reschedule it to ask for one.");
+                await HoldAsync(post, $"It needs {FourEyes.Required(post)} approval(s) of this exact version, given within the last " +
+                    $"{policy.ExpireAfter.TotalHours:0} h by someone who did not write or change it, and has {fresh.Count}; it needs a fresh second opinion: edit or reschedule it to ask for one.");
                 return;
             }
         }

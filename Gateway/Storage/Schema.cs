@@ -128,5 +128,22 @@ public static class Schema
             pushed_at TEXT NOT NULL
         );
         """,
+        // Who had a hand in a post's text or time: none of them may give its second opinion. Existing posts get
+        // their author and whoever edited them, from the audit log.
+        // unconfirmed: held because a send was interrupted; the network may have it (publishers that can look answer).
+        """
+        CREATE TABLE post_contributors (
+            post_id TEXT NOT NULL REFERENCES posts (id),
+            user_name TEXT NOT NULL,
+            PRIMARY KEY (post_id, user_name)
+        );
+        INSERT INTO post_contributors (post_id, user_name) SELECT id, author FROM posts;
+        INSERT INTO post_contributors (post_id, user_name)
+            SELECT DISTINCT a.subject, a.actor FROM audit a JOIN posts p ON p.id = a.subject WHERE a.action = 'post.edited'
+            ON CONFLICT DO NOTHING;
+        ALTER TABLE posts ADD COLUMN unconfirmed INTEGER NOT NULL DEFAULT 0;
+        UPDATE posts SET unconfirmed = 1 WHERE status = 'held'
+            AND (status_reason LIKE 'Stopped while publishing%' OR status_reason LIKE 'The gateway stopped while this post was being published%');
+        """,
     ];
 }

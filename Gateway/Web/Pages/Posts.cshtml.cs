@@ -23,7 +23,10 @@ public sealed class PostsModel(
     /// <summary>An editor of the post's account (or an admin): may edit and cancel it.</summary>
     public bool MayWrite { get; private set; }
 
-    public ReviewFormView Review => new(Post, Post.Author == Me.Name, IsReviewer && policy.MayReview(Post.Account, Me.Name), ApprovedBy, Typed.GetValueOrDefault("comment"));
+    /// <summary>Who wrote or changed the post: none of them may review it.</summary>
+    public IReadOnlySet<string> Contributors { get; private set; } = new HashSet<string>();
+
+    public ReviewFormView Review => new(Post, Contributors.Contains(Me.Name), IsReviewer && policy.MayReview(Post.Account, Me.Name), ApprovedBy, Typed.GetValueOrDefault("comment"));
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
 
@@ -61,8 +64,8 @@ public sealed class PostsModel(
         {
             Typed["reason"] = reason;
             RequireRole(IsAdmin, "Only admins override a block.");
-            await reviewService.OverrideAsync(Id, new OverrideRequest(reason), Me, ct);
-            return Done("Overridden: the post is scheduled, and the override is audited.", "/Posts", new { id = Id });
+            var post = await reviewService.OverrideAsync(Id, new OverrideRequest(reason), Me, ct);
+            return Done($"Overridden: the post is {Display.StatusText(post.Status)}, and the override is audited.", "/Posts", new { id = Id });
         }, () => LoadAsync(ct));
 
     /// <summary>The same roles as the API, whatever the page showed: a form can be posted without its page.</summary>
@@ -84,6 +87,7 @@ public sealed class PostsModel(
         History = await reviews.HistoryAsync(Id, ct);
         Comments = await reviews.CommentsAsync(Id, ct);
         ApprovedBy = await reviews.ApproversAsync(Id, post.ContentHash, DateTimeOffset.MinValue, ct);
+        Contributors = await posts.ContributorsAsync(Id, ct);
         MayWrite = IsAdmin || IsEditor && (await accounts.GetAsync(post.Account, ct))?.Editors.Contains(Me.Name) == true;
         return true;
     }
