@@ -14,7 +14,18 @@ public sealed class PostTransitionsTests
     public void Only_a_scheduled_post_can_start_publishing_and_only_a_publishing_one_can_be_published()
     {
         Assert.Equal([PostStatus.Scheduled], Enum.GetValues<PostStatus>().Where(s => PostTransitions.IsAllowed(s, PostStatus.Publishing)));
-        Assert.Equal([PostStatus.Publishing], Enum.GetValues<PostStatus>().Where(s => PostTransitions.IsAllowed(s, PostStatus.Published)));
+        Assert.Equal([PostStatus.Held, PostStatus.Publishing], Enum.GetValues<PostStatus>().Where(s => PostTransitions.IsAllowed(s, PostStatus.Published)));
+    }
+
+    [Fact]
+    public void A_held_post_is_published_only_as_an_unconfirmed_send_its_network_confirms()
+    {
+        var held = new Post("p", "a", "eve", "Hi", PostStatus.Held, null, DateTimeOffset.UnixEpoch, [], DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null, null, 1);
+        Assert.False(PostTransitions.IsAllowed(held, PostStatus.Published));
+        Assert.True(PostTransitions.IsAllowed(held with { Unconfirmed = true }, PostStatus.Published));
+        Assert.True(PostTransitions.IsAllowed(held, PostStatus.Cancelled));
+        Assert.False(PostTransitions.IsAllowed(held with { Status = PostStatus.Cancelled, Unconfirmed = true }, PostStatus.Published));
+        Assert.True(PostTransitions.IsAllowed(held with { Status = PostStatus.Publishing }, PostStatus.Published));
     }
 
     [Fact]

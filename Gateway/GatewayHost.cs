@@ -74,6 +74,7 @@ public static class GatewayHost
         services.AddSingleton<PostScheduler>();
         services.AddSingleton<PostService>();
         services.AddSingleton<PublishFence>();
+        services.AddSingleton<DeliveryLookup>();
         services.AddSingleton<KillSwitch>();
         services.AddSingleton<IncidentLog>();
         services.AddSingleton(ReviewPolicy.Load(options.RulesDir));
@@ -129,6 +130,10 @@ public static class GatewayHost
                 store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
             });
             q.ConfigureScheduler(s => s.InstanceName = options.SchedulerName);
+            q.ScheduleJob<QueueReconciler>(
+                trigger => trigger.WithIdentity(QueueReconciler.Key.Name, QueueReconciler.Key.Group).StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(QueueReconciler.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
+                job => job.WithIdentity(QueueReconciler.Key));
             q.UseDefaultThreadPool(10);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

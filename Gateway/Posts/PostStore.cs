@@ -91,6 +91,24 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         return ids.AsList();
     }
 
+    /// <summary>The posts that should have a Quartz trigger: scheduled ones, and those in review (so that they expire) except crisis statements.</summary>
+    public Task<IReadOnlyList<Post>> WaitingAsync(CancellationToken cancellationToken = default) => QueryAsync(
+        "status = @scheduled OR (status = @review AND crisis_statement = 0)",
+        new { scheduled = PostTransitions.Name(PostStatus.Scheduled), review = PostTransitions.Name(PostStatus.PendingReview) }, cancellationToken);
+
+    /// <summary>Held posts whose interrupted send the network may still confirm.</summary>
+    public Task<IReadOnlyList<Post>> UnconfirmedAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync("status = @held AND unconfirmed = 1", new { held = PostTransitions.Name(PostStatus.Held) }, cancellationToken);
+
+    private async Task<IReadOnlyList<Post>> QueryAsync(string where, object args, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // where is one of the constant conditions above, never input.
+        var rows = await connection.QueryAsync<PostRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM posts WHERE {where} ORDER BY scheduled_at, id", args, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToPost()).ToArray();
+    }
+
     public Task<Post?> ChangeAsync(PostChange change, CancellationToken cancellationToken = default) =>
         database.InTransactionAsync((c, t) => ChangeAsync(c, t, change, cancellationToken), cancellationToken);
 
@@ -107,7 +125,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         {
             return null;
         }
-        if (!PostTransitions.IsAllowed(current.Status, change.To))
+        if (!PostTransitions.IsAllowed(current, change.To))
         {
             throw ProblemException.Conflict(
                 $"The post is {PostTransitions.Name(current.Status)}; it cannot become {PostTransitions.Name(change.To)}.");

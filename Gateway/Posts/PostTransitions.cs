@@ -16,7 +16,8 @@ public static class PostTransitions
         [PostStatus.PendingReview] = [.. CheckOutcomes, PostStatus.Rejected, PostStatus.Expired, PostStatus.Held, PostStatus.Cancelled],
         [PostStatus.Scheduled] = [.. CheckOutcomes, PostStatus.Publishing, PostStatus.Held, PostStatus.Expired, PostStatus.Cancelled],
         [PostStatus.Blocked] = [.. CheckOutcomes, PostStatus.Cancelled],
-        [PostStatus.Held] = [.. CheckOutcomes, PostStatus.Cancelled],
+        // Held → held, published: an unconfirmed send settled by asking the network (Publishing.DeliveryLookup).
+        [PostStatus.Held] = [.. CheckOutcomes, PostStatus.Held, PostStatus.Published, PostStatus.Cancelled],
         [PostStatus.Publishing] = [PostStatus.Published, PostStatus.Failed, PostStatus.Held],
         [PostStatus.Failed] = [.. CheckOutcomes, PostStatus.Cancelled],
         [PostStatus.Rejected] = [.. CheckOutcomes, PostStatus.Cancelled],
@@ -26,6 +27,10 @@ public static class PostTransitions
     };
 
     public static bool IsAllowed(PostStatus from, PostStatus to) => Allowed[from].Contains(to);
+
+    /// <summary>As the table says, and a held post is published only when it is an unconfirmed send its network confirms.</summary>
+    public static bool IsAllowed(Post post, PostStatus to) =>
+        IsAllowed(post.Status, to) && ((post.Status, to) is not (PostStatus.Held, PostStatus.Published) || post.Unconfirmed);
 
     /// <summary>Statuses from which the body or time may still change (which re-runs the checks).</summary>
     public static bool IsEditable(PostStatus status) => CheckOutcomes.All(outcome => IsAllowed(status, outcome));

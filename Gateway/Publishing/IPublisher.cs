@@ -16,6 +16,22 @@ public interface IPublisher
     Task<string> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Optional, for publishers whose network can say whether it already has a post (by an id or key derived from the
+/// post): an interrupted send is then settled by asking, never by sending again to find out.
+/// </summary>
+public interface IPublishLookup
+{
+    /// <summary>
+    /// What the network has of <paramref name="post"/>, null when it certainly does not have it. Throws
+    /// <see cref="PublishException"/> when it cannot tell now (unreachable, rate-limited).
+    /// </summary>
+    Task<Delivery?> FindAsync(Post post, Account account, CancellationToken cancellationToken);
+}
+
+/// <summary>A post as its network has it: its reference there and, where the network says, when it arrived.</summary>
+public sealed record Delivery(string Reference, DateTimeOffset? At);
+
 /// <summary>A failed publish; <see cref="Transient"/> ones are worth another try.</summary>
 public sealed class PublishException(string message, bool transient, Exception? inner = null) : Exception(message, inner)
 {

@@ -29,29 +29,44 @@ public sealed class PostScheduler(ISchedulerFactory schedulers, ISqlDialect dial
     public Task ScheduleAsync(string postId, DateTimeOffset at, bool statement = false, CancellationToken cancellationToken = default) =>
         ScheduleManyAsync([(postId, at)], statement, cancellationToken);
 
-    /// <summary>Schedules many posts in one store transaction (start-up repair, imports, load tests).</summary>
+    /// <summary>Schedules many posts in one store transaction (imports, load tests), replacing triggers they have.</summary>
     public async Task ScheduleManyAsync(IReadOnlyCollection<(string PostId, DateTimeOffset At)> posts, bool statement = false, CancellationToken cancellationToken = default)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var group = statement ? StatementsGroup : PostsGroup;
-        var jobs = new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>>(posts.Count);
-        foreach (var (postId, at) in posts)
-        {
-            var job = JobBuilder.Create<PublishJob>()
-                .WithIdentity(postId, group)
-                .UsingJobData(PostIdKey, postId)
-                .Build();
-            var trigger = TriggerBuilder.Create()
-                .WithIdentity(postId, group)
-                .StartAt(at)
-                // A late trigger must still reach the job: PublishJob decides whether "late" means held. The default
-                // smart policy would do the same for a one-shot trigger, but spelled out it cannot silently change.
-                .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-                .Build();
-            jobs[job] = [trigger];
-        }
+        var jobs = posts.ToDictionary(p => Job(p.PostId, statement), p => (IReadOnlyCollection<ITrigger>)[Trigger(p.PostId, p.At, statement)]);
         await scheduler.ScheduleJobs(jobs, new ScheduleJobOptions { Replace = true }, cancellationToken);
     }
+
+    /// <summary>
+    /// Gives a post that should wait in Quartz (<see cref="SyncAsync"/>) a trigger if it has none, never moving one it
+    /// has: the post may have been given a new time since <paramref name="post"/> was read. True when it was missing.
+    /// </summary>
+    public async Task<bool> RestoreAsync(Post post, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        try
+        {
+            await scheduler.ScheduleJob(Job(post.Id, post.CrisisStatement), Trigger(post.Id, post.ScheduledAt, post.CrisisStatement), new ScheduleJobOptions { Replace = false }, cancellationToken);
+            return true;
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            return false;
+        }
+    }
+
+    private static IJobDetail Job(string postId, bool statement) => JobBuilder.Create<PublishJob>()
+        .WithIdentity(postId, statement ? StatementsGroup : PostsGroup)
+        .UsingJobData(PostIdKey, postId)
+        .Build();
+
+    private static ITrigger Trigger(string postId, DateTimeOffset at, bool statement) => TriggerBuilder.Create()
+        .WithIdentity(postId, statement ? StatementsGroup : PostsGroup)
+        .StartAt(at)
+        // A late trigger must still reach the job: PublishJob decides whether "late" means held. The default
+        // smart policy would do the same for a one-shot trigger, but spelled out it cannot silently change.
+        .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+        .Build();
 
     public async Task UnscheduleAsync(string postId, CancellationToken cancellationToken = default)
     {

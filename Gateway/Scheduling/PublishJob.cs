@@ -25,6 +25,7 @@ public sealed class PublishJob(
     ReviewStore reviews,
     ReviewPolicy policy,
     IEnumerable<IPublisher> publishers,
+    DeliveryLookup deliveries,
     AuditLog audit,
     GatewayOptions options,
     TimeProvider time,
@@ -122,8 +123,12 @@ public sealed class PublishJob(
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             var why = cancellationToken.IsCancellationRequested ? "the gateway shut down" : "a freeze landed";
-            await ChangeAsync(publishing, PostStatus.Held, "post.held",
-                $"Stopped while publishing because {why}; it was not confirmed as sent. Check {account.Id} before releasing it.");
+            var held = await ChangeAsync(publishing, PostStatus.Held, "post.held",
+                $"Stopped while publishing because {why}; it was not confirmed as sent. Check {account.Id} before releasing it.", unconfirmed: true);
+            if (held is not null)
+            {
+                await deliveries.SettleAsync(held, CancellationToken.None);
+            }
         }
         catch (PublishException e)
         {
@@ -139,8 +144,8 @@ public sealed class PublishJob(
     private Task HoldAsync(Post post, string reason, IReadOnlyList<Finding>? findings = null) =>
         ChangeAsync(post, PostStatus.Held, "post.held", reason, findings: findings);
 
-    private async Task ChangeAsync(Post post, PostStatus to, string action, string? reason,
-        IReadOnlyList<Finding>? findings = null, DateTimeOffset? publishedAt = null, string? publishRef = null)
+    private async Task<Post?> ChangeAsync(Post post, PostStatus to, string action, string? reason,
+        IReadOnlyList<Finding>? findings = null, DateTimeOffset? publishedAt = null, string? publishRef = null, bool unconfirmed = false)
     {
         // Not the job's token: once the side effect is decided, its record must be written even during shutdown.
         var changed = await posts.ChangeAsync(new PostChange(post.Id, to, AuditLog.System, action, reason)
@@ -149,8 +154,10 @@ public sealed class PublishJob(
             Findings = findings,
             PublishedAt = publishedAt,
             PublishRef = publishRef,
+            Unconfirmed = unconfirmed,
         }, CancellationToken.None);
         log.LogInformation("Post {PostId}: {From} -> {To} {Reason}", post.Id, post.Status, changed?.Status.ToString() ?? "(changed meanwhile)", reason);
+        return changed;
     }
 
     private ResiliencePipeline Retries(string postId) => new ResiliencePipelineBuilder { TimeProvider = time }

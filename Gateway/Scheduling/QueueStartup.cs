@@ -8,8 +8,8 @@ namespace Gateway.Scheduling;
 
 /// <summary>
 /// Runs before Quartz starts firing: brings the schema up to date, creates the first admin, and makes the queue
-/// consistent with the database after a stop — a frozen queue stays paused, a post caught mid-publish is held,
-/// and every waiting post has its trigger (a late one is then held by the same rule as at any fire time).
+/// consistent with the database after a stop: a frozen queue stays paused, a post caught mid-publish is held as
+/// unconfirmed. Missing triggers are <see cref="QueueReconciler"/>'s, which runs once Quartz has recovered.
 /// </summary>
 public sealed class QueueStartup(
     Database database,
@@ -17,7 +17,6 @@ public sealed class QueueStartup(
     PostStore posts,
     FreezeStore freezes,
     KillSwitch killSwitch,
-    PostScheduler scheduler,
     ISqlDialect dialect,
     Rules.IRulePackSource packs,
     Trends.TrendStore trends,
@@ -39,35 +38,15 @@ public sealed class QueueStartup(
             log.LogWarning("Frozen ({Scope} {Accounts}) since {Since} by {By}: {Reason}", freeze.Scope, freeze.Accounts, freeze.Since, freeze.By, freeze.Reason);
         }
 
+        // Whether these reached the network is settled by asking it, in QueueReconciler's first run.
         foreach (var id in await posts.DueAsync(PostStatus.Publishing, DateTimeOffset.MaxValue, cancellationToken))
         {
             await posts.ChangeAsync(new PostChange(id, PostStatus.Held, AuditLog.System, "post.held",
                 "The gateway stopped while this post was being published; whether it reached the network is unknown. Check before releasing it.")
             {
                 ExpectedFrom = PostStatus.Publishing,
+                Unconfirmed = true,
             }, cancellationToken);
-        }
-
-        var scheduled = await scheduler.ScheduledPostIdsAsync(cancellationToken);
-        var missing = new List<Post>();
-        foreach (var status in new[] { PostStatus.Scheduled, PostStatus.PendingReview })
-        {
-            foreach (var id in await posts.DueAsync(status, DateTimeOffset.MaxValue, cancellationToken))
-            {
-                if (!scheduled.Contains(id) && await posts.GetAsync(id, cancellationToken) is { } post
-                    && !(post.CrisisStatement && post.Status == PostStatus.PendingReview))
-                {
-                    missing.Add(post);
-                }
-            }
-        }
-        foreach (var lane in missing.GroupBy(p => p.CrisisStatement))
-        {
-            await scheduler.ScheduleManyAsync(lane.Select(p => (p.Id, p.ScheduledAt)).ToList(), lane.Key, cancellationToken);
-        }
-        if (missing.Count > 0)
-        {
-            log.LogWarning("Restored {Count} missing trigger(s) from the database", missing.Count);
         }
     }
 
