@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Rules.Links;
 using YamlDotNet.RepresentationModel;
 
 namespace Gateway.Rules;
@@ -6,16 +7,15 @@ namespace Gateway.Rules;
 /// <summary>How a network counts a post's length.</summary>
 public sealed record NetworkLimit(string Network, int Limit, bool CountGraphemes, int? UrlLength)
 {
-    private static readonly System.Text.RegularExpressions.Regex Url =
-        new(@"https?://\S+", System.Text.RegularExpressions.RegexOptions.NonBacktracking | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
-
     /// <summary>The length the network would see; <paramref name="cut"/> is the body offset where the limit is reached, or -1.</summary>
     public int Measure(string body, out int cut)
     {
         cut = -1;
         var length = 0;
         var position = 0;
-        var urls = UrlLength is null ? [] : Url.Matches(body).Select(m => (m.Index, m.Length)).ToArray();
+        // The network sees the raw text, Markdown and code included, so every http(s) URL in it counts; bare www. domains
+        // are left at their length, as Mastodon does.
+        var urls = UrlLength is null ? [] : BareUrls.Find(body).Where(u => u.HasScheme).Select(u => (Index: u.Start, u.Length)).ToArray();
         var nextUrl = 0;
         while (position < body.Length)
         {

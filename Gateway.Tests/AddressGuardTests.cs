@@ -38,9 +38,40 @@ public sealed class AddressGuardTests
         Assert.False(AddressGuard.IsForbidden(IPAddress.Parse(address)));
 
     [Theory]
+    [InlineData("http://2130706433/", "127.0.0.1")]
+    [InlineData("http://0x7f000001/", "127.0.0.1")]
+    [InlineData("http://0x7f.1/", "127.0.0.1")]
+    [InlineData("http://127.1/", "127.0.0.1")]
+    [InlineData("http://0177.0.0.1/", "127.0.0.1")]
+    [InlineData("http://017700000001/", "127.0.0.1")]
+    [InlineData("http://127.0.0.1./", "127.0.0.1")]
+    [InlineData("http://3232235777/", "192.168.1.1")]
+    [InlineData("http://0xa9fea9fe/", "169.254.169.254")]
+    [InlineData("http://[::ffff:7f00:1]/", "::ffff:127.0.0.1")]
+    public void Integer_hex_octal_and_short_forms_name_the_address_they_stand_for(string url, string address)
+    {
+        var uri = new Uri(url);
+
+        Assert.True(AddressGuard.TryParseLiteral(uri.IdnHost, out var literal));
+        Assert.Equal(IPAddress.Parse(address), literal);
+        Assert.True(AddressGuard.IsForbiddenLiteral(uri));
+    }
+
+    [Theory]
+    [InlineData("http://1572394766/")]   // 93.184.215.14
+    [InlineData("http://0x5db8d70e/")]   // the same
+    [InlineData("http://localhost/")]    // a name: resolved and checked when connecting
+    [InlineData("http://4294967296/")]   // past 32 bits: a name (that does not resolve), not an address
+    public void Public_addresses_and_names_are_no_forbidden_literal(string url) =>
+        Assert.False(AddressGuard.IsForbiddenLiteral(new Uri(url)));
+
+    [Theory]
     [InlineData("http://127.0.0.1:9/")]
     [InlineData("http://localhost:9/")]
     [InlineData("http://[::1]:9/")]
+    [InlineData("http://2130706433:9/")]
+    [InlineData("http://0x7f000001:9/")]
+    [InlineData("http://127.0.0.1.:9/")]
     public async Task The_handler_refuses_before_connecting(string url)
     {
         using var client = new HttpClient(AddressGuard.CreateHandler(allowPrivate: false));

@@ -33,6 +33,17 @@ public sealed class NetworkLimitsTests
         Assert.Equal(23 + 4, Shipped.For("x")!.Measure("See https://example.com/" + new string('p', 200), out _));
     }
 
+    [Theory]
+    [InlineData("See http://localhost:8080/preview/abcdefghijklmnopqrstuvwxyz", 4 + 23)]
+    [InlineData("(http://[::1]/abcdefghijklmnopqrstuvwxyz).", 1 + 23 + 2)]       // the closing ")." is the sentence's
+    [InlineData("http://2130706433/abcdefghijklmnopqrstuvwxyz!", 23 + 1)]
+    [InlineData("`http://localhost/abcdefghijklmnopqrstuvwxyz` 🌷", 1 + 23 + 1 + 1 + 1)] // the network sees code as text
+    [InlineData("[here](https://bücher.de/abcdefghijklmnopqrstuvwxyz)", 7 + 23 + 1)]
+    [InlineData("www.d.example", 13)]                                            // no scheme: counted as written
+    [InlineData("e.g. v1.2, 3.5 km, example.com", 30)]
+    public void X_counts_every_http_url_as_23_with_the_links_own_finder(string body, int length) =>
+        Assert.Equal(length, Shipped.For("x")!.Measure(body, out _));
+
     [Fact]
     public async Task The_finding_points_at_the_text_past_the_limit()
     {

@@ -9,13 +9,13 @@ namespace Gateway.Rules.Links;
 public sealed record ExtractedLink(string Url, int Start, int Length, string Match);
 
 /// <summary>
-/// Finds every link in a post's Markdown: inline and reference links, images, &lt;autolinks&gt;, bare URLs (Markdig's
-/// AutoLinks extension) and <c>href</c>/<c>src</c> in inline or block HTML (HtmlAgilityPack).
+/// Finds every link in a post's Markdown: inline and reference links, images, &lt;autolinks&gt;, <c>href</c>/<c>src</c> in
+/// inline or block HTML (HtmlAgilityPack), and bare URLs in the text around them as the networks link them
+/// (<see cref="BareUrls"/>). Code spans and code blocks hold no links.
 /// </summary>
 public static class LinkExtractor
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
-        .UseAutoLinks()
         .UsePreciseSourceLocation()
         .Build();
 
@@ -25,27 +25,48 @@ public static class LinkExtractor
     {
         var document = Markdown.Parse(body, Pipeline);
         var links = new List<ExtractedLink>();
+        var markup = new List<(int Start, int End)>(); // code, and markup whose links are taken from the syntax tree
+        var htmlText = new List<(int Start, int End)>();
         foreach (var node in document.Descendants())
         {
             switch (node)
             {
                 case LinkInline { Reference: null, IsShortcut: false } link when link.Url is { Length: > 0 } url:
-                    // Bare URLs have no separate URL span: the whole inline is the address.
-                    var span = link.IsAutoLink || link.UrlSpan.IsEmpty ? link.Span : link.UrlSpan;
-                    Add(links, body, url, span.Start, span.Length);
+                    Add(links, body, url, link.UrlSpan.Start, link.UrlSpan.Length);
+                    markup.Add((link.UrlSpan.Start, link.UrlSpan.End + 1));
                     break;
-                case AutolinkInline { IsEmail: false } autolink:
-                    Add(links, body, autolink.Url, autolink.Span.Start + 1, autolink.Span.Length - 2);
+                case AutolinkInline autolink:
+                    if (!autolink.IsEmail)
+                    {
+                        Add(links, body, autolink.Url, autolink.Span.Start + 1, autolink.Span.Length - 2);
+                    }
+                    markup.Add((autolink.Span.Start, autolink.Span.End + 1));
                     break;
                 case LinkReferenceDefinition definition when definition.Url is { Length: > 0 } url:
                     Add(links, body, url, definition.UrlSpan.Start, definition.UrlSpan.Length);
+                    markup.Add((definition.UrlSpan.Start, definition.UrlSpan.End + 1));
                     break;
                 case HtmlInline html:
-                    AddHtml(links, body, html.Span.Start, html.Span.Length);
+                    AddHtml(links, htmlText, body, html.Span.Start, html.Span.Length);
+                    markup.Add((html.Span.Start, html.Span.End + 1));
                     break;
                 case HtmlBlock html:
-                    AddHtml(links, body, html.Span.Start, html.Span.Length);
+                    AddHtml(links, htmlText, body, html.Span.Start, html.Span.Length);
+                    markup.Add((html.Span.Start, html.Span.End + 1));
                     break;
+                case CodeInline code:
+                    markup.Add((code.Span.Start, code.Span.End + 1));
+                    break;
+                case CodeBlock code: // fenced and indented
+                    markup.Add((code.Span.Start, code.Span.End + 1));
+                    break;
+            }
+        }
+        foreach (var (start, end) in TextBetween(markup, body.Length).Concat(htmlText))
+        {
+            foreach (var url in BareUrls.Find(body, start, end))
+            {
+                Add(links, body, url.Url, url.Start, url.Length);
             }
         }
         return links
@@ -54,7 +75,26 @@ public static class LinkExtractor
             .ToArray();
     }
 
-    private static void AddHtml(List<ExtractedLink> links, string body, int start, int length)
+    /// <summary>The stretches of the body that no span of <paramref name="markup"/> covers.</summary>
+    private static IEnumerable<(int Start, int End)> TextBetween(List<(int Start, int End)> markup, int length)
+    {
+        var position = 0;
+        foreach (var (start, end) in markup.Where(m => m.End > m.Start).OrderBy(m => m.Start))
+        {
+            if (start > position)
+            {
+                yield return (position, Math.Min(start, length));
+            }
+            position = Math.Max(position, end);
+        }
+        if (position < length)
+        {
+            yield return (position, length);
+        }
+    }
+
+    /// <summary>Links in an HTML tag's or block's URL attributes; its text nodes (not code) go to <paramref name="text"/>.</summary>
+    private static void AddHtml(List<ExtractedLink> links, List<(int Start, int End)> text, string body, int start, int length)
     {
         if (start < 0 || length <= 0 || start + length > body.Length)
         {
@@ -62,9 +102,27 @@ public static class LinkExtractor
         }
         var document = new HtmlDocument();
         document.LoadHtml(body.Substring(start, length));
-        foreach (var element in document.DocumentNode.Descendants().Where(n => n.NodeType == HtmlNodeType.Element))
+        foreach (var node in document.DocumentNode.Descendants())
         {
-            foreach (var attribute in element.Attributes.Where(a => UrlAttributes.Contains(a.Name, StringComparer.OrdinalIgnoreCase)))
+            if (node is HtmlTextNode textNode)
+            {
+                if (node.Ancestors().Any(a => a.Name is "script" or "style" or "code" or "pre"))
+                {
+                    continue;
+                }
+                var position = textNode.StreamPosition;
+                if (position >= 0 && position + textNode.Text.Length <= length
+                    && body.AsSpan(start + position, textNode.Text.Length).SequenceEqual(textNode.Text))
+                {
+                    text.Add((start + position, start + position + textNode.Text.Length));
+                }
+                continue;
+            }
+            if (node.NodeType != HtmlNodeType.Element)
+            {
+                continue;
+            }
+            foreach (var attribute in node.Attributes.Where(a => UrlAttributes.Contains(a.Name, StringComparer.OrdinalIgnoreCase)))
             {
                 var value = HtmlEntity.DeEntitize(attribute.Value)?.Trim();
                 if (string.IsNullOrEmpty(value) || attribute.ValueLength <= 0)

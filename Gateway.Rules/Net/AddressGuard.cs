@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 
@@ -57,8 +58,18 @@ public static class AddressGuard
     }
 
     /// <summary>The host of <paramref name="url"/> when it is a literal IP address that <see cref="IsForbidden"/> refuses.</summary>
-    public static bool IsForbiddenLiteral(Uri url) =>
-        IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var literal) && IsForbidden(literal);
+    public static bool IsForbiddenLiteral(Uri url) => TryParseLiteral(url.IdnHost, out var literal) && IsForbidden(literal);
+
+    /// <summary>
+    /// The address a host names by itself, without DNS. <see cref="Uri"/> already turns integer, hex, octal and short forms
+    /// (<c>2130706433</c>, <c>0x7f000001</c>, <c>127.1</c>) into dotted ones; a trailing dot (<c>127.0.0.1.</c>) it leaves
+    /// as a name, but browsers still read an address there, and so does the guard.
+    /// </summary>
+    public static bool TryParseLiteral(string host, [NotNullWhen(true)] out IPAddress? address)
+    {
+        host = host.Trim('[', ']');
+        return IPAddress.TryParse(host.EndsWith('.') ? host[..^1] : host, out address);
+    }
 
     /// <summary>An HTTP handler that refuses forbidden addresses unless <paramref name="allowPrivate"/> (tests, closed intranets).</summary>
     public static SocketsHttpHandler CreateHandler(bool allowPrivate) => CreateHandler(allowPrivate, HostDialer.Default);
@@ -73,7 +84,7 @@ public static class AddressGuard
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectCallback = async (context, cancellationToken) =>
         {
-            var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
+            var addresses = TryParseLiteral(context.DnsEndPoint.Host, out var literal)
                 ? [literal]
                 : await dialer.ResolveAsync(context.DnsEndPoint.Host, cancellationToken);
             var allowed = allowPrivate ? addresses : addresses.Where(a => !IsForbidden(a)).ToArray();

@@ -21,6 +21,22 @@ public sealed class LinkCheckOfflineTests
     }
 
     [Fact]
+    public async Task A_bare_idn_link_is_checked_like_a_markdown_link()
+    {
+        var web = new FakeWeb().Page("https://bücher.de/angebot");
+        var check = Check(web);
+        var body = "Neu: https://bücher.de/angebot und https://bücher.de/weg.";
+
+        var finding = Assert.Single(await check.RunAsync(body));
+        var linked = Assert.Single(await check.RunAsync("Neu: [weg](https://bücher.de/weg)"));
+
+        Assert.Equal("link.broken block https://bücher.de/weg 404", LinkKit.Summaries([finding])[0]);
+        Assert.Equal((body.IndexOf("https://bücher.de/weg", StringComparison.Ordinal), 21), (finding.Start, finding.Length));
+        Assert.Equal(linked.Evidence, finding.Evidence);
+        Assert.Contains("GET https://bücher.de/angebot", web.Calls);
+    }
+
+    [Fact]
     public async Task Http_where_https_does_not_answer_is_fine()
     {
         var web = new FakeWeb().Page("http://old.example/sale");

@@ -48,6 +48,49 @@ public sealed class LinkSsrfTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("http://[::1]/x", "http://[::1]/x")]
+    [InlineData("http://2130706433/", "http://127.0.0.1/")]          // integer
+    [InlineData("http://0x7f000001/", "http://127.0.0.1/")]          // hex
+    [InlineData("http://127.1/", "http://127.0.0.1/")]               // short
+    [InlineData("http://0177.0.0.1/", "http://127.0.0.1/")]          // octal
+    [InlineData("http://127.0.0.1./", "http://127.0.0.1./")]         // trailing dot: browsers open 127.0.0.1
+    [InlineData("http://0xa9fea9fe/latest/", "http://169.254.169.254/latest/")] // metadata, hex
+    [InlineData("http://10.0.0.7:3000/", "http://10.0.0.7:3000/")]
+    public async Task A_bare_internal_address_gets_the_finding_a_markdown_link_to_it_gets(string url, string address)
+    {
+        var fetcher = Substitute.For<IUrlFetcher>();
+        var check = new LinkCheck(LinkKit.Rules(), fetcher, new LinkCheckOptions(), TimeProvider.System);
+        var bare = $"Preview 🚀 (at {url}).";
+
+        var plain = Assert.Single(await check.RunAsync(bare));
+        var linked = Assert.Single(await check.RunAsync($"Preview 🚀 [here]({url})."));
+
+        Assert.Equal($"link.private-address block {url}", LinkKit.Summaries([plain])[0]);
+        Assert.Equal((bare.IndexOf(url, StringComparison.Ordinal), url.Length), (plain.Start, plain.Length));
+        Assert.Equal(address, plain.Evidence!["url"]);
+        Assert.Equal((linked.Rule, linked.Severity, linked.Message, linked.Match), (plain.Rule, plain.Severity, plain.Message, plain.Match));
+        Assert.Equal(linked.Evidence, plain.Evidence);
+        await fetcher.DidNotReceiveWithAnyArgs().FetchAsync(default!, default!, default, default);
+    }
+
+    [Fact]
+    public async Task A_bare_localhost_url_is_refused_like_a_markdown_link_and_the_server_never_sees_it()
+    {
+        var url = $"{_site.OtherOrigin}/preview"; // http://localhost:PORT/preview
+        var bare = $"The preview is at {url}, have a look!";
+
+        var plain = Assert.Single(await LinkKit.OverHttp(LinkKit.Rules(), allowPrivate: false).RunAsync(bare));
+        var linked = Assert.Single(await LinkKit.OverHttp(LinkKit.Rules(), allowPrivate: false).RunAsync($"The preview is [here]({url})."));
+
+        Assert.Equal($"link.private-address block {url}", LinkKit.Summaries([plain])[0]);
+        Assert.Equal((bare.IndexOf(url, StringComparison.Ordinal), url.Length), (plain.Start, plain.Length));
+        Assert.Equal("localhost resolves to an internal address", plain.Evidence!["reason"]);
+        Assert.Equal((linked.Rule, linked.Severity, linked.Message), (plain.Rule, plain.Severity, plain.Message));
+        Assert.Equal(linked.Evidence, plain.Evidence);
+        Assert.Empty(_site.Hits);
+    }
+
+    [Theory]
     [InlineData("file:///etc/passwd", "file")]
     [InlineData("gopher://10.0.0.1:70/_stats", "gopher")]
     [InlineData("ftp://files.example.com/a.zip", "ftp")]
