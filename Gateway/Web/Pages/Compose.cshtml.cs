@@ -4,6 +4,7 @@ using Gateway.Freeze;
 using Gateway.Posts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Gateway.Web.Pages;
 
@@ -39,6 +40,7 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
     public bool IsEdit => Id is not null;
 
     /// <summary>Before every handler: a post being edited is loaded only for a reader of it, so no form shows another account's text.</summary>
+    [NonHandler] // not a handler named "HandlerExecution" for the HTTP method "PAGE", which Razor Pages would otherwise make of it
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         context.Result = await RefusalAsync(() => LoadAsync(HttpContext.RequestAborted));

@@ -4,6 +4,7 @@ using Gateway.Posts;
 using Gateway.Reviews;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Gateway.Web.Pages;
 
@@ -32,6 +33,7 @@ public sealed class PostsModel(
     }
 
     /// <summary>Before every handler, the page or a form: only readers of the post get further, since a form can be posted without its page.</summary>
+    [NonHandler] // not a handler named "HandlerExecution" for the HTTP method "PAGE", which Razor Pages would otherwise make of it
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         context.Result = await RefusalAsync(() => LoadAsync(HttpContext.RequestAborted));
