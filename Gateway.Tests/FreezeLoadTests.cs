@@ -28,16 +28,34 @@ public sealed class FreezeLoadTests
 
         await Task.Delay(firstDue.AddSeconds(1) - DateTimeOffset.UtcNow); // the middle of the burst
         var freeze = await admin.FreezeAsync("Breaking news");
+        var returnedAt = DateTimeOffset.UtcNow;
         var publishedWhenFreezeReturned = gateway.OutboxIds().ToHashSet();
         Assert.Equal(HttpStatusCode.OK, freeze.StatusCode);
+        // Otherwise the rest proves nothing: the freeze must land while posts are going out.
+        Assert.True(publishedWhenFreezeReturned.Count is > 0 and < 1000,
+            $"{publishedWhenFreezeReturned.Count} of 1000 were published when the freeze returned; it must land inside the burst");
 
         await Task.Delay(firstDue.AddSeconds(4) - DateTimeOffset.UtcNow); // past the end of the burst
-        Assert.Equal(publishedWhenFreezeReturned.Order(), gateway.OutboxIds().Order());
+        var outbox = File.ReadAllLines(gateway.OutboxPath).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(publishedWhenFreezeReturned.Order(), outbox.Select(l => l.GetProperty("id").GetString()!).Order()); // nothing since, nothing twice
+        Assert.All(outbox, l => Assert.True(l.GetProperty("publishedAt").GetDateTimeOffset() <= returnedAt,
+            $"{l.GetProperty("id")} went out at {l.GetProperty("publishedAt")}, after the freeze returned at {returnedAt:O}"));
 
         var all = await gateway.Service<PostStore>().ListAsync(null, "acme", 2000);
-        var published = all.Where(p => p.Status == PostStatus.Published).Select(p => p.Id).ToHashSet();
-        Assert.Equal(publishedWhenFreezeReturned.Order(), published.Order());
-        Assert.All(all.Where(p => !published.Contains(p.Id)), p => Assert.Contains(p.Status, new[] { PostStatus.Scheduled, PostStatus.Held }));
         Assert.Equal(1000, all.Count);
+        var published = all.Where(p => p.Status == PostStatus.Published).ToArray();
+        Assert.Equal(publishedWhenFreezeReturned.Order(), published.Select(p => p.Id).Order());
+        Assert.All(published, p => Assert.True(p.PublishedAt <= returnedAt, $"{p.Id} published at {p.PublishedAt:O}, after the freeze returned at {returnedAt:O}"));
+        // The rest wait: still scheduled (their trigger paused), or held by the gate because the freeze was there first
+        // or stopped their send.
+        Assert.All(all.Where(p => p.Status != PostStatus.Published), p =>
+        {
+            Assert.Contains(p.Status, new[] { PostStatus.Scheduled, PostStatus.Held });
+            Assert.Null(p.PublishedAt);
+            if (p.Status == PostStatus.Held)
+            {
+                Assert.Matches("frozen|not confirmed as sent", p.StatusReason);
+            }
+        });
     }
 }

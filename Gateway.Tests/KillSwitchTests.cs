@@ -6,6 +6,7 @@ using Gateway.Scheduling;
 using Gateway.Tests.Support;
 using Gateway.Users;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Quartz;
 
 namespace Gateway.Tests;
@@ -98,20 +99,26 @@ public sealed class KillSwitchTests
     [Fact]
     public async Task Posts_submitted_during_a_freeze_are_checked_but_not_released_and_future_ones_resume()
     {
-        using var gateway = new TestGateway();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var gateway = new TestGateway(services: s => s.AddSingleton<TimeProvider>(clock));
         var admin = await gateway.SignInAsync("root", "admin");
-        await admin.CreateAccountAsync("acme");
+        await admin.CreateAccountAsync("acme"); // network x: at most 280 characters
         await admin.FreezeAsync();
 
-        var stale = (await admin.SubmitAsync("acme", "Due during the freeze", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
-        var later = (await admin.SubmitAsync("acme", "Due after the freeze", DateTimeOffset.UtcNow.AddSeconds(4))).GetProperty("id").GetString()!;
-        var blocked = await admin.SubmitAsync("acme", "x", DateTimeOffset.UtcNow.AddSeconds(4));
-        Assert.Equal("scheduled", blocked.GetProperty("status").GetString()); // checks still ran (outbox has no limit)
-        await Task.Delay(2000);
+        var stale = (await admin.SubmitAsync("acme", "Due during the freeze", clock.GetUtcNow().AddSeconds(1))).GetProperty("id").GetString()!;
+        var later = (await admin.SubmitAsync("acme", "Due after the freeze", clock.GetUtcNow().AddSeconds(4))).GetProperty("id").GetString()!;
+        var tooLong = await admin.SubmitAsync("acme", new string('x', 300), clock.GetUtcNow().AddSeconds(4));
+        // The checks run during a freeze as at any time: 300 characters is over x's limit, so this one is blocked.
+        Assert.Equal("blocked", tooLong.GetProperty("status").GetString());
+        Assert.Equal("network.length", tooLong.GetProperty("findings")[0].GetProperty("rule").GetString());
+
+        clock.Advance(TimeSpan.FromSeconds(2)); // stale's time passes while the queue is frozen
         Assert.Equal("scheduled", await admin.StatusAsync(stale));
 
         var unfrozen = await admin.UnfreezeAsync();
         Assert.Equal([stale], unfrozen.GetProperty("held").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        // Quartz reads the same clock (it takes the container's TimeProvider): later's time comes when the clock says so.
+        clock.Advance(TimeSpan.FromSeconds(3));
         Assert.Equal("published", await admin.WaitForStatusAsync(later, "published", "held"));
         Assert.Equal("held", await admin.StatusAsync(stale));
         Assert.DoesNotContain(stale, gateway.OutboxIds());
@@ -125,7 +132,7 @@ public sealed class KillSwitchTests
         {
             var admin = await first.SignInAsync("root", "admin");
             await admin.CreateAccountAsync("acme");
-            id = (await admin.SubmitAsync("acme", "Scheduled before the crisis", DateTimeOffset.UtcNow.AddSeconds(2))).GetProperty("id").GetString()!;
+            id = (await admin.SubmitAsync("acme", "Scheduled before the crisis", DateTimeOffset.UtcNow.AddHours(1))).GetProperty("id").GetString()!;
             await admin.FreezeAsync("Hurricane");
             dataDir = first.DataDir;
         }
@@ -138,29 +145,36 @@ public sealed class KillSwitchTests
         var shown = await (await reader.GetAsync("/api/freeze")).ReadJsonAsync();
         Assert.True(shown.GetProperty("frozen").GetBoolean());
 
-        await Task.Delay(3500);
-        Assert.Equal("scheduled", await reader.StatusAsync(id));
+        // Quartz is paused again, and when the post's time comes anyway the gate holds it.
+        var quartz = await second.Service<ISchedulerFactory>().GetScheduler();
+        Assert.Contains(PostScheduler.PostsGroup, await quartz.GetPausedTriggerGroups());
+        Assert.Equal(TriggerState.Paused, await quartz.GetTriggerState(new TriggerKey(id, PostScheduler.PostsGroup)));
+        var atItsTime = new FakeTimeProvider((await reader.GetPostAsync(id)).GetProperty("scheduledAt").GetDateTimeOffset());
+        await ActivatorUtilities.CreateInstance<PublishJob>(second.Services, (TimeProvider)atItsTime).FireAsync(id, CancellationToken.None);
+        var post = await reader.GetPostAsync(id);
+        Assert.Equal("held", post.GetProperty("status").GetString());
+        Assert.Contains("Hurricane", post.GetProperty("statusReason").GetString());
         Assert.Empty(second.OutboxIds());
     }
 
     [Fact]
     public async Task A_post_whose_time_passed_while_the_gateway_was_down_is_held_on_start()
     {
-        var settings = new Dictionary<string, string?> { ["Gateway:LateGrace"] = "00:00:01" };
         string dataDir, id;
-        using (var first = new TestGateway(settings: settings))
+        using (var first = new TestGateway())
         {
             var admin = await first.SignInAsync("root", "admin");
             await admin.CreateAccountAsync("acme");
             id = (await admin.SubmitAsync("acme", "Happy Friday!", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
             dataDir = first.DataDir;
         }
-        await Task.Delay(3000); // down past its time and the grace
 
-        using var second = new TestGateway(dataDir, settings);
+        // It comes back an hour later by its clock: far past the post's time and LateGrace (5 s in tests).
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1));
+        using var second = new TestGateway(dataDir, services: s => s.AddSingleton<TimeProvider>(clock));
         var reader = await second.SignInAsync("rita", "reviewer");
         Assert.Equal("held", await reader.WaitForStatusAsync(id, "held", "published"));
-        Assert.Contains("late", (await reader.GetPostAsync(id)).GetProperty("statusReason").GetString());
+        Assert.Contains("60 min late", (await reader.GetPostAsync(id)).GetProperty("statusReason").GetString());
         Assert.Empty(second.OutboxIds());
     }
 

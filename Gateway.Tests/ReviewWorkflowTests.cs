@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gateway.Scheduling;
 using Gateway.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests;
 
@@ -175,7 +176,7 @@ public sealed class ReviewWorkflowTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await ReviewAsync(_rita, id, "approve")).StatusCode);
 
         // The gate as it would run 90 minutes from now: past the time (within the grace), approvals older than 1 h.
-        var job = ActivatorUtilities.CreateInstance<PublishJob>(_gateway.Services, new ShiftedTime(TimeSpan.FromMinutes(90)));
+        var job = ActivatorUtilities.CreateInstance<PublishJob>(_gateway.Services, (TimeProvider)new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(90)));
         await job.FireAsync(id, CancellationToken.None);
         var post = await _eve.GetPostAsync(id);
         Assert.Equal("held", post.GetProperty("status").GetString());
@@ -230,10 +231,5 @@ public sealed class ReviewWorkflowTests : IAsyncLifetime
         Assert.Equal(["rita", "eve"], thread.EnumerateArray().Select(c => c.GetProperty("author").GetString()!).ToArray());
         Assert.Equal("Is <b>today</b> the right day?", thread[0].GetProperty("text").GetString());
         Assert.Contains("post.commented", await AuditActionsAsync(id));
-    }
-
-    private sealed class ShiftedTime(TimeSpan offset) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
     }
 }

@@ -70,6 +70,7 @@ public static class GatewayHost
         services.AddSingleton<UserStore>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<PostStore>();
+        services.AddSingleton<PostAccess>();
         services.AddSingleton<FreezeStore>();
         services.AddSingleton<PostScheduler>();
         services.AddSingleton<PostService>();

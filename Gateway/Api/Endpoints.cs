@@ -58,11 +58,12 @@ public static class Endpoints
             var post = await service.SubmitAsync(request, user.ToUser(), ct);
             return Results.Created($"/api/posts/{post.Id}", post);
         }).RequireAuthorization(Policies.Editor);
-        posts.MapGet("/", async (string? status, string? account, string? from, string? to, int? limit, PostStore store, CancellationToken ct) =>
+        posts.MapGet("/", async (string? status, string? account, string? from, string? to, int? limit, PostStore store, PostAccess access, ClaimsPrincipal user, CancellationToken ct) =>
             Results.Ok(await store.ListAsync(status is null ? null : PostTransitions.Parse(status), account, Limit(limit, 100, 1000), ct,
-                from is null ? null : Iso8601.Parse(from, "from"), to is null ? null : Iso8601.Parse(to, "to"))));
-        posts.MapGet("/{id}", async (string id, PostStore store, CancellationToken ct) =>
-            await store.GetAsync(id, ct) is { } post ? Results.Ok(post) : throw ProblemException.NotFound($"No post with id '{id}'."));
+                from is null ? null : Iso8601.Parse(from, "from"), to is null ? null : Iso8601.Parse(to, "to"),
+                within: await access.VisibleAccountsAsync(user.ToUser(), account, ct))));
+        posts.MapGet("/{id}", async (string id, PostAccess access, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(await access.ReadAsync(id, user.ToUser(), ct)));
         posts.MapPut("/{id}", async (string id, EditPost request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
             Results.Ok(await service.EditAsync(id, request, user.ToUser(), ct))).RequireAuthorization(Policies.Editor);
         posts.MapPost("/{id}/reschedule", async (string id, ReschedulePost request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
@@ -72,7 +73,8 @@ public static class Endpoints
 
         posts.MapPost("/{id}/reviews", async (string id, ReviewRequest request, ReviewService service, ClaimsPrincipal user, CancellationToken ct) =>
             Results.Ok(await service.ReviewAsync(id, request, user.ToUser(), ct))).RequireAuthorization(Policies.Reviewer);
-        posts.MapGet("/{id}/reviews", async (string id, ReviewStore store, CancellationToken ct) => Results.Ok(await store.HistoryAsync(id, ct)));
+        posts.MapGet("/{id}/reviews", async (string id, ReviewStore store, PostAccess access, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(await store.HistoryAsync((await access.ReadAsync(id, user.ToUser(), ct)).Id, ct)));
         posts.MapPost("/{id}/override", async (string id, OverrideRequest request, ReviewService service, ClaimsPrincipal user, CancellationToken ct) =>
             Results.Ok(await service.OverrideAsync(id, request, user.ToUser(), ct))).RequireAuthorization(Policies.Admin);
         posts.MapPost("/{id}/comments", async (string id, CommentRequest request, ReviewService service, ClaimsPrincipal user, CancellationToken ct) =>
@@ -80,7 +82,8 @@ public static class Endpoints
             var comment = await service.CommentAsync(id, request, user.ToUser(), ct);
             return Results.Created($"/api/posts/{id}/comments", comment);
         });
-        posts.MapGet("/{id}/comments", async (string id, ReviewStore store, CancellationToken ct) => Results.Ok(await store.CommentsAsync(id, ct)));
+        posts.MapGet("/{id}/comments", async (string id, ReviewStore store, PostAccess access, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(await store.CommentsAsync((await access.ReadAsync(id, user.ToUser(), ct)).Id, ct)));
         api.MapGet("/reviews", async (ReviewService service, ClaimsPrincipal user, CancellationToken ct) =>
             Results.Ok(await service.InboxAsync(user.ToUser(), ct))).RequireAuthorization(Policies.Reviewer);
 

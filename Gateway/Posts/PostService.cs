@@ -1,4 +1,5 @@
 using Gateway.Accounts;
+using Gateway.Auth;
 using Gateway.Freeze;
 using Gateway.Reviews;
 using Gateway.Rules;
@@ -164,7 +165,7 @@ public sealed class PostService(
         }
         var account = await accounts.GetAsync(accountId.Trim(), cancellationToken)
             ?? throw ProblemException.BadRequest($"Unknown account '{accountId}'. GET /api/accounts lists the accounts.");
-        if (user.Role != Role.Admin && !account.Editors.Contains(user.Name))
+        if (!PostAccess.MayWrite(user, account))
         {
             throw ProblemException.Forbidden($"{user.Name} is not an editor of account '{account.Id}'; an admin can add them.");
         }

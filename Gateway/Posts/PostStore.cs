@@ -57,19 +57,21 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
     }
 
     /// <summary>Posts in time order, optionally of one status, one account and scheduled in [from, to).</summary>
+    /// <param name="within">Only these accounts (the reader's, see <c>PostAccess</c>); null for every account.</param>
     public async Task<IReadOnlyList<Post>> ListAsync(PostStatus? status, string? account, int limit, CancellationToken cancellationToken = default,
-        DateTimeOffset? from = null, DateTimeOffset? to = null)
+        DateTimeOffset? from = null, DateTimeOffset? to = null, IReadOnlyCollection<string>? within = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<PostRow>(new CommandDefinition(
             $"""
             SELECT {Columns} FROM posts
             WHERE (@status IS NULL OR status = @status) AND (@account IS NULL OR account_id = @account)
+              AND (@everyAccount OR account_id IN @within)
               AND (@from IS NULL OR scheduled_at >= @from) AND (@to IS NULL OR scheduled_at < @to)
             ORDER BY scheduled_at, id
             LIMIT @limit
             """,
-            new { status = status is { } s ? PostTransitions.Name(s) : null, account, limit, from, to },
+            new { status = status is { } s ? PostTransitions.Name(s) : null, account, limit, from, to, everyAccount = within is null, within = within ?? [] },
             cancellationToken: cancellationToken));
         return rows.Select(r => r.ToPost()).ToArray();
     }

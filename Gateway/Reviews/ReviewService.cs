@@ -1,6 +1,6 @@
 using System.Data.Common;
-using Gateway.Accounts;
 using Gateway.Audit;
+using Gateway.Auth;
 using Gateway.Posts;
 using Gateway.Scheduling;
 using Gateway.Storage;
@@ -16,7 +16,7 @@ namespace Gateway.Reviews;
 public sealed class ReviewService(
     Database database,
     PostStore posts,
-    AccountStore accounts,
+    PostAccess access,
     ReviewStore reviews,
     ReviewPolicy policy,
     PostScheduler scheduler,
@@ -127,11 +127,7 @@ public sealed class ReviewService(
     public async Task<Comment> CommentAsync(string postId, CommentRequest request, User author, CancellationToken cancellationToken)
     {
         var text = OptionalText(request.Text, "text") ?? throw ProblemException.BadRequest("'text' is empty.");
-        var post = await posts.GetAsync(postId, cancellationToken) ?? throw ProblemException.NotFound($"No post with id '{postId}'.");
-        if (author.Role == Role.Editor && (await accounts.GetAsync(post.Account, cancellationToken))?.Editors.Contains(author.Name) != true)
-        {
-            throw ProblemException.Forbidden($"{author.Name} is not an editor of account '{post.Account}'.");
-        }
+        var post = await access.ReadAsync(postId, author, cancellationToken);
         return await database.InTransactionAsync(async (c, t) =>
         {
             var comment = await ReviewStore.AddCommentAsync(c, t, post.Id, author.Name, text, time.GetUtcNow());

@@ -45,6 +45,23 @@ public abstract class GatewayPage : PageModel
         }
     }
 
+    /// <summary>
+    /// Loads what a page shows through <see cref="Auth.PostAccess"/>; a refusal answers as the role checks on pages
+    /// do (the forbidden page), a missing post with 404. Null when the page may go on.
+    /// </summary>
+    protected async Task<IActionResult?> RefusalAsync(Func<Task> load)
+    {
+        try
+        {
+            await load();
+            return null;
+        }
+        catch (ProblemException e) when (e.Status is StatusCodes.Status403Forbidden or StatusCodes.Status404NotFound)
+        {
+            return e.Status == StatusCodes.Status404NotFound ? NotFound() : Forbid();
+        }
+    }
+
     protected IActionResult Done(string notice, string page, object? routeValues = null)
     {
         Notice = notice;

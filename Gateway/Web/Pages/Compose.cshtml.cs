@@ -1,12 +1,15 @@
 using Gateway.Accounts;
+using Gateway.Auth;
 using Gateway.Freeze;
 using Gateway.Posts;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Gateway.Web.Pages;
 
 /// <summary>Writing a post, or changing one: findings come live from the same checks the queue runs.</summary>
-public sealed class ComposeModel(PostService service, PostStore posts, AccountStore accounts, FreezeStore freezes) : GatewayPage
+public sealed class ComposeModel(PostService service, PostAccess access, AccountStore accounts, FreezeStore freezes) : GatewayPage
 {
     [BindProperty(SupportsGet = true)]
     public string? Id { get; set; }
@@ -36,15 +39,24 @@ public sealed class ComposeModel(PostService service, PostStore posts, AccountSt
 
     public bool IsEdit => Id is not null;
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    /// <summary>Before every handler: a post being edited is loaded only for a reader of it, so no form shows another account's text.</summary>
+    [NonHandler] // not a handler named "HandlerExecution" for the HTTP method "PAGE", which Razor Pages would otherwise make of it
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        await LoadAsync(ct);
+        context.Result = await RefusalAsync(() => LoadAsync(HttpContext.RequestAborted));
+        if (context.Result is null)
+        {
+            await next();
+        }
+    }
+
+    public void OnGet()
+    {
         if (Existing is { } post)
         {
             (Account, Body, ScheduledAt) = (post.Account, post.Body, Display.ToLocalInput(post.ScheduledAt, Zone));
             OriginalScheduledAt = ScheduledAt;
         }
-        return IsEdit && Existing is null ? NotFound() : Page();
     }
 
     public Task<IActionResult> OnPostAsync(CancellationToken ct) => AttemptAsync(async () =>
@@ -55,16 +67,12 @@ public sealed class ComposeModel(PostService service, PostStore posts, AccountSt
         var status = Display.StatusText(post.Status);
         var frozen = post.Frozen is null ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
         return Done($"{(IsEdit ? "Saved" : "Submitted")}: the post is {status}.{frozen}", "/Posts", new { id = post.Id });
-    }, () => LoadAsync(ct));
+    }, () => Task.CompletedTask);
 
     /// <summary>The live check behind the editor's typing: the findings partial, nothing saved.</summary>
     public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)
     {
-        var account = Account;
-        if (IsEdit && await posts.GetAsync(Id!, ct) is { } post)
-        {
-            account = post.Account;
-        }
+        var account = Existing?.Account ?? Account;
         if (string.IsNullOrWhiteSpace(Body))
         {
             return Partial("_Findings", new FindingsView("", [], "Type the post to see its findings."));
@@ -83,12 +91,8 @@ public sealed class ComposeModel(PostService service, PostStore posts, AccountSt
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var all = await accounts.ListAsync(ct);
-        Accounts = IsAdmin ? all : all.Where(a => a.Editors.Contains(Me.Name)).ToArray();
+        Existing = IsEdit ? await access.ReadAsync(Id!, Me, ct) : null;
+        Accounts = (await accounts.ListAsync(ct)).Where(a => PostAccess.MayWrite(Me, a)).ToArray();
         Freeze = await freezes.GetAsync(ct);
-        if (IsEdit)
-        {
-            Existing = await posts.GetAsync(Id!, ct);
-        }
     }
 }

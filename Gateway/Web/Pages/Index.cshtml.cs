@@ -1,12 +1,13 @@
 using System.Globalization;
 using Gateway.Accounts;
+using Gateway.Auth;
 using Gateway.Posts;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Gateway.Web.Pages;
 
 /// <summary>The queue: posts by time, as a list or as a week, filtered by account and status.</summary>
-public sealed class IndexModel(PostStore posts, AccountStore accounts, TimeProvider time) : GatewayPage
+public sealed class IndexModel(PostStore posts, PostAccess access, AccountStore accounts, TimeProvider time) : GatewayPage
 {
     public const int ListLimit = 500;
 
@@ -34,33 +35,32 @@ public sealed class IndexModel(PostStore posts, AccountStore accounts, TimeProvi
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Accounts = await accounts.ListAsync(ct);
-        PostStatus? status = null;
-        if (!string.IsNullOrEmpty(Status))
-        {
-            try
-            {
-                status = PostTransitions.Parse(Status);
-            }
-            catch (ProblemException e)
-            {
-                // An unknown status shows nothing, not everything: a filter that silently does not filter misleads.
-                Error = e.Detail;
-                Response.StatusCode = e.Status;
-                return;
-            }
-        }
+        Accounts = (await accounts.ListAsync(ct)).Where(a => PostAccess.MayRead(Me, a)).ToArray();
         var account = string.IsNullOrEmpty(Account) ? null : Account;
+        PostStatus? status;
+        IReadOnlyList<string>? within;
+        try
+        {
+            status = string.IsNullOrEmpty(Status) ? null : PostTransitions.Parse(Status);
+            within = await access.VisibleAccountsAsync(Me, account, ct);
+        }
+        catch (ProblemException e)
+        {
+            // An unknown status or another's account shows nothing, not everything: a filter that silently does not filter misleads.
+            Error = e.Detail;
+            Response.StatusCode = e.Status;
+            return;
+        }
         if (!IsWeek)
         {
-            Posts = await posts.ListAsync(status, account, ListLimit, ct);
+            Posts = await posts.ListAsync(status, account, ListLimit, ct, within: within);
             return;
         }
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Zone).DateTime);
         var day = DateOnly.TryParseExact(Week, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asked)
             && asked.Year is >= 2000 and <= 9000 ? asked : today;
         WeekStart = day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
-        Posts = await posts.ListAsync(status, account, 5000, ct, StartOf(WeekStart), StartOf(WeekStart.AddDays(7)));
+        Posts = await posts.ListAsync(status, account, 5000, ct, StartOf(WeekStart), StartOf(WeekStart.AddDays(7)), within);
     }
 
     public IEnumerable<Post> On(DateOnly day) =>

@@ -1,13 +1,16 @@
 using Gateway.Accounts;
+using Gateway.Auth;
 using Gateway.Posts;
 using Gateway.Reviews;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Gateway.Web.Pages;
 
 /// <summary>One post: its text and findings, its review and comment thread, and what the reader may do with it.</summary>
 public sealed class PostsModel(
-    PostStore posts, AccountStore accounts, PostService service, ReviewService reviewService, ReviewStore reviews, ReviewPolicy policy) : GatewayPage
+    PostAccess access, PostStore posts, AccountStore accounts, PostService service, ReviewService reviewService, ReviewStore reviews, ReviewPolicy policy) : GatewayPage
 {
     [BindProperty(SupportsGet = true)]
     public string Id { get; set; } = "";
@@ -28,7 +31,20 @@ public sealed class PostsModel(
 
     public ReviewFormView Review => new(Post, Contributors.Contains(Me.Name), IsReviewer && policy.MayReview(Post.Account, Me.Name), ApprovedBy, Typed.GetValueOrDefault("comment"));
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
+    public void OnGet()
+    {
+    }
+
+    /// <summary>Before every handler, the page or a form: only readers of the post get further, since a form can be posted without its page.</summary>
+    [NonHandler] // not a handler named "HandlerExecution" for the HTTP method "PAGE", which Razor Pages would otherwise make of it
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        context.Result = await RefusalAsync(() => LoadAsync(HttpContext.RequestAborted));
+        if (context.Result is null)
+        {
+            await next();
+        }
+    }
 
     /// <summary>What the reader typed into a form that was refused, given back to them.</summary>
     public Dictionary<string, string?> Typed { get; } = [];
@@ -77,18 +93,14 @@ public sealed class PostsModel(
         }
     }
 
-    private async Task<bool> LoadAsync(CancellationToken ct)
+    private async Task LoadAsync(CancellationToken ct)
     {
-        if (await posts.GetAsync(Id, ct) is not { } post)
-        {
-            return false;
-        }
+        var post = await access.ReadAsync(Id, Me, ct);
         Post = post;
         History = await reviews.HistoryAsync(Id, ct);
         Comments = await reviews.CommentsAsync(Id, ct);
         ApprovedBy = await reviews.ApproversAsync(Id, post.ContentHash, DateTimeOffset.MinValue, ct);
         Contributors = await posts.ContributorsAsync(Id, ct);
-        MayWrite = IsAdmin || IsEditor && (await accounts.GetAsync(post.Account, ct))?.Editors.Contains(Me.Name) == true;
-        return true;
+        MayWrite = await accounts.GetAsync(post.Account, ct) is { } account && PostAccess.MayWrite(Me, account);
     }
 }

@@ -1,0 +1,259 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Gateway.Tests.Support;
+using Gateway.Users;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Tests;
+
+/// <summary>
+/// Who gets through where, for every endpoint and every page handler the app maps: the rows come from the app's
+/// own endpoint list, so a new endpoint without a row fails, and the expectations are written down by hand here,
+/// never computed from the policies under test.
+/// </summary>
+public sealed partial class RoleMatrixTests : IAsyncLifetime
+{
+    // The columns, in order: not signed in; an editor of the post's account (its author); an editor of another
+    // account only; a reviewer; an admin. 'y' gets through (any answer but a refusal), '-' is refused: 401 when not
+    // signed in, else 403 (pages: sent to /signin or /forbidden, or 403 from the handler).
+    private static readonly string[] Roles = ["anonymous", "editor", "outsider", "reviewer", "admin"];
+
+    private static readonly Dictionary<string, string> Expected = new()
+    {
+        ["GET /health"] = "yyyyy",
+        ["GET /api/me"] = "-yyyy",
+        ["POST /api/users"] = "----y",
+        ["GET /api/users"] = "----y",
+        ["DELETE /api/users/{name}"] = "----y",
+        ["GET /api/accounts"] = "-yyyy",
+        ["GET /api/accounts/{id}"] = "-yyyy",
+        ["POST /api/accounts"] = "----y",
+        ["PUT /api/accounts/{id}"] = "----y",
+        ["POST /api/posts"] = "-y--y",
+        ["GET /api/posts"] = "-yyyy", // an outsider gets a list, of their own accounts' posts only
+        ["GET /api/posts/{id}"] = "-y-yy",
+        ["PUT /api/posts/{id}"] = "-y--y",
+        ["POST /api/posts/{id}/reschedule"] = "-y--y",
+        ["DELETE /api/posts/{id}"] = "-y--y",
+        ["POST /api/posts/{id}/reviews"] = "---yy",
+        ["GET /api/posts/{id}/reviews"] = "-y-yy",
+        ["POST /api/posts/{id}/override"] = "----y",
+        ["POST /api/posts/{id}/comments"] = "-y-yy",
+        ["GET /api/posts/{id}/comments"] = "-y-yy",
+        ["GET /api/reviews"] = "---yy",
+        ["GET /api/trends"] = "-yyyy",
+        ["POST /api/trends"] = "----y",
+        ["DELETE /api/trends/{tag}"] = "----y",
+        ["POST /api/check"] = "-y--y",
+        ["GET /api/freeze"] = "-yyyy",
+        ["POST /api/freeze"] = "----y",
+        ["DELETE /api/freeze"] = "----y",
+        ["DELETE /api/freeze/{id}"] = "----y",
+        ["POST /api/posts/release"] = "----y",
+        ["POST /api/posts/cancel"] = "----y",
+        ["GET /api/incidents"] = "----y",
+        ["GET /api/incidents/{id}"] = "----y",
+        ["GET /api/audit"] = "----y",
+
+        ["GET /"] = "-yyyy", // everyone signed in; an outsider sees their own accounts' posts only
+        ["GET /posts/{id}"] = "-y-yy",
+        ["POST /posts/{id}?handler=Review"] = "---yy",
+        ["POST /posts/{id}?handler=Comment"] = "-y-yy",
+        ["POST /posts/{id}?handler=Cancel"] = "-y--y",
+        ["POST /posts/{id}?handler=Override"] = "----y",
+        ["GET /compose/{id?}"] = "-y--y", // with the post's id: its edit form
+        ["POST /compose/{id?}"] = "-y--y",
+        ["POST /compose/{id?}?handler=Check"] = "-y--y",
+        ["GET /reviews"] = "---yy",
+        ["GET /crisis"] = "----y",
+        ["POST /crisis?handler=Freeze"] = "----y",
+        ["POST /crisis?handler=Unfreeze"] = "----y",
+        ["POST /crisis?handler=Release"] = "----y",
+        ["POST /crisis?handler=Cancel"] = "----y",
+        ["GET /admin/users"] = "----y",
+        ["POST /admin/users?handler=Create"] = "----y",
+        ["POST /admin/users?handler=Disable"] = "----y",
+        ["GET /admin/accounts"] = "----y",
+        ["POST /admin/accounts?handler=Create"] = "----y",
+        ["POST /admin/accounts?handler=Update"] = "----y",
+        ["GET /admin/trends"] = "----y",
+        ["POST /admin/trends?handler=Push"] = "----y",
+        ["POST /admin/trends?handler=Delete"] = "----y",
+        ["GET /admin/audit"] = "----y",
+        ["GET /signin"] = "yyyyy",
+        ["POST /signin"] = "yyyyy",
+        ["GET /signout"] = "-yyyy",
+        ["POST /signout"] = "-yyyy",
+        ["GET /forbidden"] = "-----", // the refusal page itself: it answers 403 to whoever is sent there
+    };
+
+    private readonly TestGateway _gateway = new();
+    private readonly Dictionary<string, string> _tokens = [];
+    private HttpClient _admin = null!;
+    private string _walkInToken = "";
+
+    public async Task InitializeAsync()
+    {
+        foreach (var (role, name, kind) in new[] { ("editor", "eve", Role.Editor), ("outsider", "otto", Role.Editor), ("reviewer", "rita", Role.Reviewer), ("admin", "root", Role.Admin) })
+        {
+            _tokens[role] = (await _gateway.Service<UserStore>().CreateAsync(name, kind, "test")).Token;
+        }
+        _walkInToken = (await _gateway.Service<UserStore>().CreateAsync("walk-in", Role.Editor, "test")).Token;
+        _admin = _gateway.ClientWithToken(_tokens["admin"]);
+        await _admin.CreateAccountAsync("acme", editors: ["eve"]);
+        await _admin.CreateAccountAsync("other", editors: ["otto"]);
+    }
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    [Fact]
+    public async Task Every_endpoint_and_page_handler_the_app_maps_has_a_row_and_every_row_is_mapped()
+    {
+        var mapped = (await MappedAsync()).Select(r => r.Key).ToHashSet();
+        Assert.True(mapped.Count > 50, $"only {mapped.Count} endpoints found: is the endpoint list read from the right place?");
+        var missing = mapped.Except(Expected.Keys).Order().ToArray();
+        var stale = Expected.Keys.Except(mapped).Order().ToArray();
+        Assert.True(missing.Length == 0 && stale.Length == 0,
+            $"Mapped without a row in the matrix: {string.Join(", ", missing)}. Rows for nothing mapped: {string.Join(", ", stale)}.");
+    }
+
+    [Fact]
+    public async Task Every_role_gets_through_exactly_where_the_matrix_says()
+    {
+        var wrong = new List<string>();
+        foreach (var route in await MappedAsync())
+        {
+            if (!Expected.TryGetValue(route.Key, out var expected))
+            {
+                continue; // reported by the test above
+            }
+            // A post of its own per row, so that what one row's admin did (cancel, override) is not what the next row meets.
+            var post = (await _gateway.ClientWithToken(_tokens["editor"]).SubmitAsync("acme", "Hello", DateTimeOffset.UtcNow.AddDays(1))).GetProperty("id").GetString()!;
+            var url = Url(route, post);
+            for (var i = 0; i < Roles.Length; i++)
+            {
+                var allowed = expected[i] == 'y';
+                var response = route.IsPage ? await SendToPageAsync(route, url, Roles[i]) : await SendToApiAsync(route, url, _tokens.GetValueOrDefault(Roles[i]));
+                await CollectAsync(wrong, route, Roles[i], allowed, response);
+                if (Roles[i] == "anonymous")
+                {
+                    // A token that is not one is treated as no token at all.
+                    var badToken = await SendToApiAsync(route, url, "cg_not-a-real-token");
+                    await CollectAsync(wrong, route, "bad-token", allowed, badToken);
+                }
+            }
+        }
+        Assert.True(wrong.Count == 0, "Not as the matrix says:\n" + string.Join("\n", wrong));
+    }
+
+    private static async Task CollectAsync(List<string> wrong, Route route, string role, bool allowed, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        var target = WebSession.RedirectTarget(response);
+        // Cookie sign-in sends refusals to /signin or /forbidden with a ReturnUrl; signing out goes to /signin plainly.
+        var refused = status is 401 or 403 || status == 302 && target is not null
+            && (target.StartsWith("/signin?", StringComparison.Ordinal) || target.StartsWith("/forbidden?", StringComparison.Ordinal))
+            && target.Contains("ReturnUrl=", StringComparison.Ordinal);
+        var signedIn = role is not ("anonymous" or "bad-token");
+        var what = $"{route.Key} as {role}: {status}{(target is null ? "" : " → " + target)}";
+        if (status >= 500)
+        {
+            wrong.Add($"{what} (a 5xx)");
+        }
+        else if (refused == allowed)
+        {
+            wrong.Add($"{what}, expected {(allowed ? "to get through" : "a refusal")}");
+        }
+        else if (!allowed && !route.IsPage)
+        {
+            // The API refuses with a problem a person can read: 401 for no sign-in, 403 for a role or account.
+            var expectedStatus = signedIn ? 403 : 401;
+            var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
+                && !string.IsNullOrWhiteSpace((await response.ReadJsonAsync()).GetProperty("detail").GetString());
+            if (status != expectedStatus || !problem)
+            {
+                wrong.Add($"{what}, expected {expectedStatus} with problem details");
+            }
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendToApiAsync(Route route, string url, string? token)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(route.Method), url);
+        if (route.Method is "POST" or "PUT" or "DELETE")
+        {
+            // Enough for every endpoint to get past its body; harmless where it gets through (the editors of 'acme' stay).
+            request.Content = route.IsPage ? new FormUrlEncodedContent(PageFields()) : Support.Api.JsonContent(new
+            {
+                reason = "role matrix", account = "acme", body = "Hello again", scheduledAt = DateTimeOffset.UtcNow.AddDays(2).ToString("O"),
+                name = "newbie", role = "editor", id = "acme", network = "x", kind = "brand", language = "en", editors = new[] { "eve" },
+                text = "A comment", verdict = "approve",
+            });
+        }
+        using var client = _gateway.ClientWithToken(token);
+        return await client.SendAsync(request);
+    }
+
+    private async Task<HttpResponseMessage> SendToPageAsync(Route route, string url, string role)
+    {
+        // A new session each time: a row that signs out must not sign out the rows after it.
+        using var session = role == "anonymous" ? WebSession.Anonymous(_gateway) : await WebSession.SignInAsync(_gateway, _tokens[role]);
+        return route.Method == "GET"
+            ? await session.GetAsync(url)
+            : await session.PostFormAsync(url, PageFields(), formPage: role == "anonymous" ? "/signin" : "/");
+    }
+
+    /// <summary>The fields any page form might read; where a form gets through it does no harm to the rows after it.</summary>
+    private KeyValuePair<string, string>[] PageFields() =>
+    [
+        new("token", _walkInToken), new("text", "A comment"), new("verdict", "approve"), new("comment", "Fine"),
+        new("reason", "role matrix check"), new("body", "Hello again"), new("user", "nobody"), new("trend", "nothing"),
+    ];
+
+    private static string Url(Route route, string post) => Parameter().Replace(route.Path, m => m.Groups[1].Value switch
+    {
+        "id" when route.Path.StartsWith("/api/accounts/", StringComparison.Ordinal) => "acme",
+        "id" when route.Path.Contains("posts/", StringComparison.Ordinal) || route.Path.StartsWith("/compose/", StringComparison.Ordinal) => post,
+        _ => "nothing-here",
+    }) + (route.Handler is null ? "" : "?handler=" + route.Handler);
+
+    [GeneratedRegex(@"\{(\w+)\??\}")]
+    private static partial Regex Parameter();
+
+    private sealed record Route(string Method, string Path, string? Handler, bool IsPage)
+    {
+        public string Key => $"{Method} {Path}{(Handler is null ? "" : "?handler=" + Handler)}";
+    }
+
+    /// <summary>Every route the app maps: API endpoints with their methods, and each Razor page with each of its handlers.</summary>
+    private async Task<IReadOnlyList<Route>> MappedAsync()
+    {
+        var loader = _gateway.Services.GetRequiredService<PageLoader>();
+        var routes = new List<Route>();
+        foreach (var endpoint in _gateway.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var path = "/" + (endpoint.RoutePattern.RawText ?? "").Trim('/');
+            if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is { } page)
+            {
+                var compiled = await loader.LoadAsync(page, endpoint.Metadata);
+                // A page answers GET with or without an OnGet handler.
+                routes.Add(new Route("GET", path, null, IsPage: true));
+                routes.AddRange(compiled.HandlerMethods.Where(h => !(h.HttpMethod.Equals("GET", StringComparison.OrdinalIgnoreCase) && h.Name is null))
+                    .Select(h => new Route(h.HttpMethod.ToUpperInvariant(), path, h.Name, IsPage: true)));
+            }
+            else if (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is { } methods)
+            {
+                routes.AddRange(methods.HttpMethods.Select(m => new Route(m, path, null, IsPage: false)));
+            }
+            else
+            {
+                routes.Add(new Route("ANY", path, null, IsPage: false)); // something this test does not know how to call: no row can match it
+            }
+        }
+        return routes;
+    }
+}
