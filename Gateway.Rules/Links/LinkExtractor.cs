@@ -23,7 +23,7 @@ public static class LinkExtractor
 
     public static IReadOnlyList<ExtractedLink> Extract(string body)
     {
-        var document = Markdown.Parse(body, Pipeline);
+        var document = Text.MarkdownNesting.Parse(body, Pipeline);
         var links = new List<ExtractedLink>();
         foreach (var node in document.Descendants())
         {
