@@ -114,6 +114,33 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(before.Select(p => p.GetProperty("version").GetInt32()), after.Select(p => p.GetProperty("version").GetInt32()));
     }
 
+    [Fact]
+    public async Task A_trend_tag_with_a_control_character_is_refused_so_it_never_becomes_a_path_no_server_accepts()
+    {
+        var response = await SendAsync("POST /api/trends", """{"trends":[{"tag":"a\u0000b","context":"c","sensitivity":"tragedy"}]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not a hashtag", (await response.ReadJsonAsync()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_too_deep_post_stored_before_the_api_refused_it_still_has_its_pages()
+    {
+        // The old API accepted emphasis 400 levels deep (Markdig parses it; only rendering gave up).
+        var body = DeepBody("emphasis");
+        var now = DateTimeOffset.UtcNow;
+        var post = new Gateway.Posts.Post("deep", "acme", "root", body, Gateway.Posts.PostStatus.Blocked, "stored earlier", now.AddDays(1), [], now, now, null, null, 1);
+        await _gateway.Service<Gateway.Posts.PostStore>().InsertAsync(post);
+        var web = await WebSession.SignInAsync(_gateway, "ada", "admin");
+
+        foreach (var page in new[] { "/posts/deep", "/compose/deep" })
+        {
+            var response = await web.GetAsync(page);
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{page}: {(int)response.StatusCode}");
+            Assert.Contains("No preview", html);
+        }
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string endpoint, string json)
     {
         var (method, path) = (endpoint.Split(' ')[0], endpoint.Split(' ')[1].Replace("{id}", _postId));

@@ -226,19 +226,25 @@ public sealed class PostService(
         {
             throw ProblemException.BadRequest($"'body' is {body.Length} characters; the gateway accepts at most {options.MaxBodyLength}.");
         }
+        return TextProblem(body) is { } problem ? throw ProblemException.BadRequest($"'body' {problem}") : body;
+    }
+
+    /// <summary>Why the checks could not read <paramref name="body"/> (not text, or Markdown nested too deep), or null; the API and the CLI ask first.</summary>
+    public static string? TextProblem(string body)
+    {
         if (UnicodeText.Problem(body) is { } problem)
         {
-            throw ProblemException.BadRequest($"'body' {problem}.");
+            return problem + ".";
         }
         try
         {
             MarkdownNesting.Check(body);
+            return null;
         }
         catch (MarkdownTooDeepException e)
         {
-            throw ProblemException.BadRequest($"'body' {e.Message}");
+            return e.Message;
         }
-        return body;
     }
 
     private DateTimeOffset ValidTime(string? text)
