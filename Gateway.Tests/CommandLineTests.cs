@@ -51,6 +51,19 @@ public sealed class CommandLineTests
         Assert.StartsWith("crisis-gateway: Unknown account 'nope'", error);
     }
 
+    [Theory]
+    [InlineData("deep.md", "nests its Markdown")]
+    [InlineData("nonchar.md", "noncharacter U+FFFE")]
+    public async Task Check_refuses_text_it_cannot_read_in_one_line(string name, string says)
+    {
+        var dataDir = await DataDirWithAccountAsync();
+        var file = Write(dataDir, name, name == "deep.md" ? string.Concat(Enumerable.Repeat("> ", 200)) + "deep\n" : "Hello \uFFFE\n");
+        var (exit, _, error) = await RunAsync(["check", file, "--account", "acme", "--no-links", $"--Gateway:DataDir={dataDir}", $"--Gateway:RulesDir={Paths.Rules}"]);
+        Assert.Equal(3, exit);
+        Assert.StartsWith($"crisis-gateway: {file}: the text ", error);
+        Assert.Contains(says, error.Split('\n')[0]);
+    }
+
     private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -23,7 +23,7 @@ public static class LinkExtractor
 
     public static IReadOnlyList<ExtractedLink> Extract(string body)
     {
-        var document = Markdown.Parse(body, Pipeline);
+        var document = Text.MarkdownNesting.Parse(body, Pipeline);
         var links = new List<ExtractedLink>();
         var markup = new List<(int Start, int End)>(); // code, and markup whose links are taken from the syntax tree
         var htmlText = new List<(int Start, int End)>();

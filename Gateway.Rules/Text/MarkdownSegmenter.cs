@@ -21,7 +21,7 @@ public static class MarkdownSegmenter
         {
             return segments;
         }
-        var document = Markdown.Parse(body, Pipeline);
+        var document = MarkdownNesting.Parse(body, Pipeline);
         var runs = new List<TextSegment>();
         foreach (var block in document)
         {

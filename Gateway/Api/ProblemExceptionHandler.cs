@@ -1,18 +1,21 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Gateway.Api;
 
 /// <summary>Turns refusals into RFC 7807 problem details; anything unexpected becomes a 500 without internals.</summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, detail) = exception switch
         {
             ProblemException p => (p.Status, p.Title, p.Detail),
-            BadHttpRequestException b => (b.StatusCode, "Invalid request",
-                b.InnerException is System.Text.Json.JsonException j ? $"The JSON body could not be read: {j.Message}" : b.Message),
-            _ => (StatusCodes.Status500InternalServerError, "Internal error", "The gateway failed to handle this request; nothing was changed by it. The log has the details."),
+            BadHttpRequestException b => (b.StatusCode, "Invalid request", b.InnerException is JsonException j ? Unreadable(j) : b.Message),
+            // A fault of the gateway, not of the request; a bulk call may have been partly applied before it.
+            _ => (StatusCodes.Status500InternalServerError, "Internal error",
+                "The gateway failed to handle this request; the log has the details. Read the current state before retrying."),
         };
         if (status >= 500)
         {
@@ -26,4 +29,17 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
+
+    /// <summary>Names the field by its JSON path (<c>$.trends[0].keywords</c> → <c>'keywords'</c>), so the person can find it.</summary>
+    private static string Unreadable(JsonException e)
+    {
+        var field = e.Path is null ? null : LastProperty().Match(e.Path) is { Success: true } m ? m.Groups[1].Value : null;
+        var at = e.Path is null or "$" ? "" : $" at {e.Path}";
+        return field is null || e.Message.Contains($"'{field}'", StringComparison.Ordinal)
+            ? $"The JSON body could not be read{at}: {e.Message}"
+            : $"The JSON body could not be read{at}: '{field}' {e.Message}";
+    }
+
+    [GeneratedRegex(@"\.([^.\[\]]+)(\[\d+\])*$")]
+    private static partial Regex LastProperty();
 }

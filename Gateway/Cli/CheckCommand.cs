@@ -37,6 +37,10 @@ public static class CheckCommand
         foreach (var file in files)
         {
             var body = await File.ReadAllTextAsync(file);
+            if (Posts.PostService.TextProblem(body) is { } problem)
+            {
+                throw ProblemException.BadRequest($"{file}: the text {problem}");
+            }
             var now = DateTimeOffset.UtcNow;
             var findings = await pipeline.RunAsync(new CheckInput(body, account.Profile, now, now), CheckPhase.Submit, CancellationToken.None);
             foreach (var finding in findings)

@@ -3,6 +3,7 @@ using Gateway.Auth;
 using Gateway.Freeze;
 using Gateway.Reviews;
 using Gateway.Rules;
+using Gateway.Rules.Text;
 using Gateway.Scheduling;
 using Gateway.Users;
 
@@ -107,11 +108,18 @@ public sealed class PostService(
         {
             throw ProblemException.BadRequest("'spacingMinutes' must be between 0 and 1440.");
         }
+        // Every time is computed before any post moves: a call either changes nothing or reports on each id.
+        var room = (Iso8601.Latest - start).TotalMinutes;
+        var times = ids.Select((_, i) => (double)request.SpacingMinutes * i <= room
+            ? start.AddMinutes(request.SpacingMinutes * i).ToString("O")
+            : throw ProblemException.BadRequest(
+                $"'scheduledAt' plus {i} × {request.SpacingMinutes} minutes (post {i + 1} of {ids.Length}) is past {Iso8601.Latest:yyyy-MM-dd}; pick an earlier start or a shorter spacing."))
+            .ToArray();
         var results = new List<BulkResult>();
         for (var i = 0; i < ids.Length; i++)
         {
-            var at = start.AddMinutes(request.SpacingMinutes * i).ToString("O");
-            results.Add(await BulkAsync(ids[i], () => RescheduleAsync(ids[i], new ReschedulePost(at), actor, cancellationToken)));
+            var (id, at) = (ids[i], times[i]);
+            results.Add(await BulkAsync(id, () => RescheduleAsync(id, new ReschedulePost(at), actor, cancellationToken)));
         }
         return results;
     }
@@ -182,7 +190,25 @@ public sealed class PostService(
         {
             throw ProblemException.BadRequest($"'body' is {body.Length} characters; the gateway accepts at most {options.MaxBodyLength}.");
         }
-        return body;
+        return TextProblem(body) is { } problem ? throw ProblemException.BadRequest($"'body' {problem}") : body;
+    }
+
+    /// <summary>Why the checks could not read <paramref name="body"/> (not text, or Markdown nested too deep), or null; the API and the CLI ask first.</summary>
+    public static string? TextProblem(string body)
+    {
+        if (UnicodeText.Problem(body) is { } problem)
+        {
+            return problem + ".";
+        }
+        try
+        {
+            MarkdownNesting.Check(body);
+            return null;
+        }
+        catch (MarkdownTooDeepException e)
+        {
+            return e.Message;
+        }
     }
 
     private DateTimeOffset ValidTime(string? text)

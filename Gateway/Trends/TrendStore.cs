@@ -84,7 +84,7 @@ public sealed class TrendStore(Database database, AuditLog audit, HashtagRegistr
     private Trend Validate(TrendRequest request)
     {
         var tag = Trend.Key(request.Tag ?? "");
-        if (tag.Length is 0 or > 100 || tag.Any(char.IsWhiteSpace))
+        if (tag.Length is 0 or > 100 || tag.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             throw ProblemException.BadRequest($"Trend tag '{request.Tag}' is not a hashtag.");
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using Gateway.Rules;
+using Gateway.Rules.Text;
 using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
@@ -20,7 +21,16 @@ public static partial class PostHtml
 
     public static IHtmlContent Markdown(string body)
     {
-        var document = Markdig.Markdown.Parse(body, Pipeline);
+        MarkdownDocument document;
+        try
+        {
+            document = MarkdownNesting.Parse(body, Pipeline);
+        }
+        catch (MarkdownTooDeepException e)
+        {
+            // The API refuses such bodies; one stored before it did still gets its page, only without a preview.
+            return new HtmlString($"<p class=\"small\">No preview: the post {HtmlEncoder.Default.Encode(e.Message)}</p>");
+        }
         foreach (var link in document.Descendants<LinkInline>())
         {
             if (!IsSafeUrl(link.Url))
