@@ -141,6 +141,21 @@ public sealed class BadInputTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_too_deep_post_stored_before_the_api_refused_it_is_held_at_fire_time_not_crashed()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var post = new Gateway.Posts.Post("deep-due", "acme", "root", DeepBody("emphasis"), Gateway.Posts.PostStatus.Scheduled, null, now, [], now, now, null, null, 1);
+        await _gateway.Service<Gateway.Posts.PostStore>().InsertAsync(post);
+
+        await Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Gateway.Scheduling.PublishJob>(_gateway.Services)
+            .FireAsync("deep-due", CancellationToken.None);
+
+        var held = (await _gateway.Service<Gateway.Posts.PostStore>().GetAsync("deep-due"))!;
+        Assert.Equal(Gateway.Posts.PostStatus.Held, held.Status);
+        Assert.Contains("could not read it", held.StatusReason);
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string endpoint, string json)
     {
         var (method, path) = (endpoint.Split(' ')[0], endpoint.Split(' ')[1].Replace("{id}", _postId));

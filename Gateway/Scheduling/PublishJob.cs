@@ -83,7 +83,17 @@ public sealed class PublishJob(
         // 4. The checks whose answer can change between submit and now.
         var account = await accounts.GetAsync(post.Account, cancellationToken)
             ?? throw new InvalidOperationException($"Post {post.Id} names account {post.Account}, which does not exist.");
-        var current = await checks.RunAsync(new CheckInput(post.Body, account.Profile, post.ScheduledAt, now), CheckPhase.FireTime, cancellationToken);
+        IReadOnlyList<Finding> current;
+        try
+        {
+            current = await checks.RunAsync(new CheckInput(post.Body, account.Profile, post.ScheduledAt, now), CheckPhase.FireTime, cancellationToken);
+        }
+        catch (Rules.Text.MarkdownTooDeepException e)
+        {
+            // Stored before the gateway refused such text: it cannot be checked, so it cannot go out.
+            await HoldAsync(post, $"At fire time its checks could not read it: {e.Message} Edit it to send it.");
+            return;
+        }
         if (CheckPipeline.Worst(current) >= Severity.Review)
         {
             await HoldAsync(post, "At fire time: " + string.Join("; ", current.Where(f => f.Severity >= Severity.Review).Select(f => $"{f.Rule}: {f.Message}")),
