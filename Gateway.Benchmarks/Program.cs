@@ -2,7 +2,13 @@ using BenchmarkDotNet.Running;
 using Gateway.Benchmarks;
 
 // dotnet run -c Release --project Gateway.Benchmarks -- lateness [posts] [spread-seconds]
+// dotnet run -c Release --project Gateway.Benchmarks -- reconcile [posts] [stranded]
 // dotnet run -c Release --project Gateway.Benchmarks -- --filter '*Freeze*'
+if (args is ["reconcile", ..])
+{
+    await ReconcileRun.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 100);
+    return;
+}
 if (args is ["lateness", ..])
 {
     var posts = args.Length > 1 ? int.Parse(args[1]) : 1000;

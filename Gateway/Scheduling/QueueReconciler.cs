@@ -38,7 +38,7 @@ public sealed class QueueReconciler(PostStore posts, PostScheduler scheduler, De
         }
         if (restored.Count > 0)
         {
-            log.LogWarning("Restored {Count} missing trigger(s) from the database: {PostIds}", restored.Count, restored);
+            log.LogWarning("Restored {Count} missing trigger(s) from the database, among them {PostIds}", restored.Count, restored.Take(20));
         }
     }
 }
