@@ -1,8 +1,8 @@
 namespace Gateway.Rules;
 
 /// <summary>A rule file that cannot be used, with the place to fix it: <c>rules/networks.yml:12:5: limit must be a positive number</c>.</summary>
-public sealed class RuleFileException(string file, long line, long column, string problem)
-    : Exception($"{file}:{line}:{column}: {problem}")
+public sealed class RuleFileException(string file, long line, long column, string problem, Exception? cause = null)
+    : Exception($"{file}:{line}:{column}: {problem}", cause)
 {
     public string File { get; } = file;
     public long Line { get; } = line;
