@@ -8,4 +8,7 @@ public sealed class RuleFileException(string file, long line, long column, strin
     public long Line { get; } = line;
     public long Column { get; } = column;
     public string Problem { get; } = problem;
+
+    /// <summary>The same line with the file named from <paramref name="directory"/>, for pages that need not show the server's paths.</summary>
+    public string RelativeTo(string directory) => $"{System.IO.Path.GetRelativePath(directory, File)}:{Line}:{Column}: {Problem}";
 }
