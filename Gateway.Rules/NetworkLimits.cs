@@ -57,42 +57,36 @@ public sealed class NetworkLimits
 
     public IEnumerable<string> Networks => _limits.Keys;
 
-    public static NetworkLimits Load(string rulesDirectory)
-    {
-        var file = YamlRuleFile.Load(System.IO.Path.Combine(rulesDirectory, FileName));
-        var limits = new List<NetworkLimit>();
-        foreach (var (keyNode, valueNode) in file.Mapping(file.Root, "networks").Children)
+    public static NetworkLimits Load(string rulesDirectory) =>
+        YamlRuleFile.Read(System.IO.Path.Combine(rulesDirectory, FileName), file =>
         {
-            var network = file.Scalar(keyNode, "a network name");
-            if (valueNode is YamlScalarNode)
+            file.Keys(file.Root, ["networks"], "section");
+            var limits = new List<NetworkLimit>();
+            foreach (var ((keyNode, network), valueNode) in file.Entries(file.Mapping(file.Root, "networks"), "a network name"))
             {
-                limits.Add(new NetworkLimit(network, file.PositiveInt(valueNode, $"the limit of '{network}'"), true, null));
-                continue;
-            }
-            if (valueNode is not YamlMappingNode settings)
-            {
-                throw file.Error(valueNode, $"'{network}' must be a number or a mapping with 'limit'");
-            }
-            foreach (var (key, _) in settings.Children)
-            {
-                if (file.Scalar(key, "a setting") is not ("limit" or "unit" or "url-length"))
+                if (valueNode is YamlScalarNode)
                 {
-                    throw file.Error(key, $"unknown setting '{((YamlScalarNode)key).Value}' (expected limit, unit, url-length)");
+                    limits.Add(new NetworkLimit(network, file.PositiveInt(valueNode, $"the limit of '{network}'"), true, null));
+                    continue;
                 }
+                if (valueNode is not YamlMappingNode settings)
+                {
+                    throw file.Error(valueNode, $"'{network}' must be a number or a mapping with 'limit'");
+                }
+                file.Keys(settings, ["limit", "unit", "url-length"], "setting");
+                var limitNode = YamlRuleFile.Child(settings, "limit") ?? throw file.Error(settings, $"'{network}' needs a 'limit'");
+                var unit = YamlRuleFile.Child(settings, "unit") is { } unitNode ? file.Scalar(unitNode, "unit") : "graphemes";
+                if (unit is not ("graphemes" or "code-points"))
+                {
+                    throw file.Error(YamlRuleFile.Child(settings, "unit")!, $"unit must be 'graphemes' or 'code-points', not '{unit}'");
+                }
+                var urlNode = YamlRuleFile.Child(settings, "url-length");
+                limits.Add(new NetworkLimit(
+                    network,
+                    file.PositiveInt(limitNode, $"the limit of '{network}'"),
+                    unit == "graphemes",
+                    urlNode is null ? null : file.PositiveInt(urlNode, $"the url-length of '{network}'")));
             }
-            var limitNode = YamlRuleFile.Child(settings, "limit") ?? throw file.Error(settings, $"'{network}' needs a 'limit'");
-            var unit = YamlRuleFile.Child(settings, "unit") is { } unitNode ? file.Scalar(unitNode, "unit") : "graphemes";
-            if (unit is not ("graphemes" or "code-points"))
-            {
-                throw file.Error(YamlRuleFile.Child(settings, "unit")!, $"unit must be 'graphemes' or 'code-points', not '{unit}'");
-            }
-            var urlNode = YamlRuleFile.Child(settings, "url-length");
-            limits.Add(new NetworkLimit(
-                network,
-                file.PositiveInt(limitNode, $"the limit of '{network}'"),
-                unit == "graphemes",
-                urlNode is null ? null : file.PositiveInt(urlNode, $"the url-length of '{network}'")));
-        }
-        return new NetworkLimits(limits);
-    }
+            return new NetworkLimits(limits);
+        });
 }

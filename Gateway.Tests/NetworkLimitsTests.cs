@@ -63,7 +63,8 @@ public sealed class NetworkLimitsTests
     [InlineData("networks:\n  x: 280\n  bluesky:\n    limt: 300\n", 4, 5, "unknown setting 'limt'")]
     [InlineData("networks:\n  x: [280\n", 3, 1, "")]
     [InlineData("networks:\n  x:\n    limit: 280\n    unit: words\n", 4, 11, "unit must be")]
-    [InlineData("nets: {}\n", 1, 1, "missing 'networks'")]
+    [InlineData("{}\n", 1, 1, "missing 'networks'")]
+    [InlineData("nets: {}\n", 1, 1, "unknown section 'nets'")]
     public void A_broken_file_names_the_file_line_and_problem(string yaml, int line, int column, string problem)
     {
         var dir = WriteRules(yaml);

@@ -58,7 +58,7 @@ public sealed class ReviewPolicyTests
     [InlineData("expire-after: soon\n", 1, 15, "72h")]
     [InlineData("review:\n  office-hours:\n    time-zone: Mars/Olympus\n    from: \"08:00\"\n    to: \"17:00\"\n", 3, 16, "unknown time zone")]
     [InlineData("review:\n  acounts: [a]\n", 2, 3, "unknown setting 'acounts'")]
-    [InlineData("reviewers:\n  acme: rita\n", 2, 9, "expected a list")]
+    [InlineData("reviewers:\n  acme: rita\n", 2, 9, "must be a list")]
     public void A_broken_policy_names_file_line_and_problem(string yaml, int line, int column, string problem)
     {
         var error = Assert.Throws<RuleFileException>(() => Load(yaml));

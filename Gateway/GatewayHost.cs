@@ -39,6 +39,9 @@ public static class GatewayHost
         AddServices(builder.Services, options);
 
         var app = builder.Build();
+        // The other rule files were read by AddServices; the packs are read here, before the host starts, so that a
+        // broken file stops the start with one line (Program prints it) instead of a host failure and a stack trace.
+        _ = app.Services.GetRequiredService<IRulePackSource>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         Web.WebUi.UseAssets(app);
@@ -92,9 +95,8 @@ public static class GatewayHost
             .ConfigurePrimaryHttpMessageHandler(() => AddressGuard.CreateHandler(options.Notifications.AllowPrivateAddresses));
 
         services.AddSingleton(NetworkLimits.Load(options.RulesDir));
-        // Created by the container so that it is disposed with the host; QueueStartup resolves it before anything
-        // is served, so a broken pack stops the start with file:line:column.
-        services.AddSingleton<IRulePackSource>(_ => new RulePackWatcher(options.RulesDir));
+        // Created by the container so that it is disposed with the host; Build resolves it before the host starts.
+        services.AddSingleton<IRulePackSource>(sp => WatchRules(sp, options.RulesDir));
         services.AddSingleton(HashtagRegistry.Load(options.RulesDir));
         var (tripwires, brands) = Tripwires.Load(options.RulesDir);
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Tripwires>(sp, tripwires, brands));
@@ -147,6 +149,16 @@ public static class GatewayHost
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(Policies.Add);
         Web.WebUi.AddServices(services);
+    }
+
+    /// <summary>A failed reload keeps the last good packs; the log, /health and the admin pages say why.</summary>
+    private static RulePackWatcher WatchRules(IServiceProvider services, string rulesDir)
+    {
+        var log = services.GetRequiredService<ILogger<RulePackWatcher>>();
+        var watcher = new RulePackWatcher(rulesDir, time: services.GetRequiredService<TimeProvider>());
+        watcher.ReloadFailed += e => log.LogError("Rule packs not reloaded; the last good set stays in use: {Problem}", e.Message);
+        watcher.Reloaded += set => log.LogInformation("Rule packs reloaded: {Count}", set.Packs.Count);
+        return watcher;
     }
 
     /// <summary>

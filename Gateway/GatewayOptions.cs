@@ -33,6 +33,9 @@ public sealed class GatewayOptions
     public string DatabasePath => Path.Combine(DataDir, "gateway.db");
 
     public string SchedulerPath => Path.Combine(DataDir, "quartz.db");
+
+    /// <summary>A rule file's problem as <c>rules/topics/x.yml:4:11: …</c>, for /health and the admin pages.</summary>
+    public string Describe(Rules.RuleFileException problem) => problem.RelativeTo(Path.GetDirectoryName(RulesDir) ?? RulesDir);
 }
 
 public sealed class PublishingOptions

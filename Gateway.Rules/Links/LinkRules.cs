@@ -142,102 +142,90 @@ public sealed class LinkRules
 
     public static LinkRules Load(string rulesDirectory) => LoadFile(Path.Combine(rulesDirectory, FileName));
 
-    public static LinkRules LoadFile(string path)
+    public static LinkRules LoadFile(string path) =>
+        YamlRuleFile.Read(path, file =>
+        {
+            file.Keys(file.Root, ["settings", "soft-404", "shorteners", "deny", "allow"], "section");
+            var settings = file.OptionalMapping(file.Root, "settings") is { } settingsNode ? ReadSettings(file, settingsNode) : new LinkSettings();
+
+            var phrases = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            if (file.OptionalMapping(file.Root, "soft-404") is { } soft404)
+            {
+                foreach (var ((_, language), listNode) in file.Entries(soft404, "a language code"))
+                {
+                    var list = file.Strings(listNode, $"the soft-404 phrases of '{language}'")
+                        .Select(p => (Phrase: Collapse(p.Value).ToLowerInvariant(), p.Node))
+                        .ToArray();
+                    if (list.FirstOrDefault(p => p.Phrase.Length == 0) is { Node: { } empty })
+                    {
+                        throw file.Error(empty, "a soft-404 phrase must not be empty");
+                    }
+                    phrases[language] = list.Select(p => p.Phrase).ToArray();
+                }
+            }
+
+            var action = ShortenerAction.Expand;
+            var shorteners = new List<string>();
+            if (file.OptionalMapping(file.Root, "shorteners") is { } section)
+            {
+                file.Keys(section, ["action", "domains"], "setting");
+                if (YamlRuleFile.Child(section, "action") is { } actionNode)
+                {
+                    action = file.Scalar(actionNode, "action") switch
+                    {
+                        "expand" => ShortenerAction.Expand,
+                        "deny" => ShortenerAction.Deny,
+                        var other => throw file.Error(actionNode, $"action must be 'expand' or 'deny', not '{other}'"),
+                    };
+                }
+                if (YamlRuleFile.Child(section, "domains") is { } domains)
+                {
+                    shorteners.AddRange(Domains(file, domains, "shorteners.domains"));
+                }
+            }
+
+            var deny = new Dictionary<string, string>();
+            if (file.OptionalMapping(file.Root, "deny") is { } denied)
+            {
+                foreach (var ((domainNode, _), reasonNode) in file.Entries(denied, "a domain"))
+                {
+                    var domain = Domain(file, domainNode);
+                    var reason = file.Scalar(reasonNode, $"the reason for denying '{domain}'");
+                    deny[domain] = reason.Length > 0 ? reason : throw file.Error(reasonNode, $"say why '{domain}' is denied");
+                }
+            }
+
+            var allow = YamlRuleFile.Child(file.Root, "allow") is { } allowNode ? Domains(file, allowNode, "allow").ToArray() : [];
+            return new LinkRules(settings, phrases, action, shorteners, deny, allow);
+        });
+
+    // One table both reads each setting and names the known ones for the unknown-key error.
+    private delegate LinkSettings Setting(LinkSettings settings, YamlRuleFile file, YamlNode value, string key);
+
+    private static readonly Dictionary<string, Setting> Setters = new()
     {
-        var file = YamlRuleFile.Load(path);
-        foreach (var (key, _) in file.Root.Children)
-        {
-            if (file.Scalar(key, "a section") is not ("settings" or "soft-404" or "shorteners" or "deny" or "allow"))
-            {
-                throw file.Error(key, $"unknown section '{((YamlScalarNode)key).Value}' (expected settings, soft-404, shorteners, deny, allow)");
-            }
-        }
-        var settings = YamlRuleFile.Child(file.Root, "settings") is null ? new LinkSettings() : ReadSettings(file, file.Mapping(file.Root, "settings"));
-
-        var phrases = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        if (YamlRuleFile.Child(file.Root, "soft-404") is not null)
-        {
-            foreach (var (languageNode, listNode) in file.Mapping(file.Root, "soft-404").Children)
-            {
-                var language = file.Scalar(languageNode, "a language code");
-                var list = Strings(file, listNode, $"the soft-404 phrases of '{language}'")
-                    .Select(p => (Phrase: Collapse(p.Value).ToLowerInvariant(), p.Node))
-                    .ToArray();
-                if (list.FirstOrDefault(p => p.Phrase.Length == 0) is { Node: { } empty })
-                {
-                    throw file.Error(empty, "a soft-404 phrase must not be empty");
-                }
-                phrases[language] = list.Select(p => p.Phrase).ToArray();
-            }
-        }
-
-        var action = ShortenerAction.Expand;
-        var shorteners = new List<string>();
-        if (YamlRuleFile.Child(file.Root, "shorteners") is not null)
-        {
-            var section = file.Mapping(file.Root, "shorteners");
-            foreach (var (key, _) in section.Children)
-            {
-                if (file.Scalar(key, "a setting") is not ("action" or "domains"))
-                {
-                    throw file.Error(key, $"unknown setting '{((YamlScalarNode)key).Value}' (expected action, domains)");
-                }
-            }
-            if (YamlRuleFile.Child(section, "action") is { } actionNode)
-            {
-                action = file.Scalar(actionNode, "action") switch
-                {
-                    "expand" => ShortenerAction.Expand,
-                    "deny" => ShortenerAction.Deny,
-                    var other => throw file.Error(actionNode, $"action must be 'expand' or 'deny', not '{other}'"),
-                };
-            }
-            if (YamlRuleFile.Child(section, "domains") is { } domains)
-            {
-                shorteners.AddRange(Domains(file, domains, "shorteners.domains"));
-            }
-        }
-
-        var deny = new Dictionary<string, string>();
-        if (YamlRuleFile.Child(file.Root, "deny") is not null)
-        {
-            foreach (var (domainNode, reasonNode) in file.Mapping(file.Root, "deny").Children)
-            {
-                var domain = Domain(file, domainNode);
-                var reason = file.Scalar(reasonNode, $"the reason for denying '{domain}'");
-                deny[domain] = reason.Length > 0 ? reason : throw file.Error(reasonNode, $"say why '{domain}' is denied");
-            }
-        }
-
-        var allow = YamlRuleFile.Child(file.Root, "allow") is { } allowNode ? Domains(file, allowNode, "allow").ToArray() : [];
-        return new LinkRules(settings, phrases, action, shorteners, deny, allow);
-    }
+        ["budget"] = (s, f, v, k) => s with { Budget = Time(f, v, k) },
+        ["request-timeout"] = (s, f, v, k) => s with { RequestTimeout = Time(f, v, k) },
+        ["redirect-limit"] = (s, f, v, k) => s with { RedirectLimit = f.PositiveInt(v, k) },
+        ["retries"] = (s, f, v, k) => s with { Retries = NonNegativeInt(f, v, k) },
+        ["retry-backoff"] = (s, f, v, k) => s with { RetryBackoff = Time(f, v, k) },
+        ["retry-after-max"] = (s, f, v, k) => s with { RetryAfterMax = Time(f, v, k) },
+        ["per-host-concurrency"] = (s, f, v, k) => s with { PerHostConcurrency = f.PositiveInt(v, k) },
+        ["per-host-spacing"] = (s, f, v, k) => s with { PerHostSpacing = Time(f, v, k, allowZero: true) },
+        ["concurrency"] = (s, f, v, k) => s with { Concurrency = f.PositiveInt(v, k) },
+        ["cache-ttl"] = (s, f, v, k) => s with { CacheTtl = Time(f, v, k, allowZero: true) },
+        ["failure-cache-ttl"] = (s, f, v, k) => s with { FailureCacheTtl = Time(f, v, k, allowZero: true) },
+        ["max-page-kb"] = (s, f, v, k) => s with { MaxPageKilobytes = f.PositiveInt(v, k) },
+        ["user-agent"] = (s, f, v, _) => s with { UserAgent = UserAgent(f, v) },
+    };
 
     private static LinkSettings ReadSettings(YamlRuleFile file, YamlMappingNode node)
     {
+        file.Keys(node, Setters.Keys, "setting");
         var settings = new LinkSettings();
-        foreach (var (keyNode, value) in node.Children)
+        foreach (var ((_, key), value) in file.Entries(node, "a setting"))
         {
-            var key = file.Scalar(keyNode, "a setting");
-            settings = key switch
-            {
-                "budget" => settings with { Budget = Time(file, value, key) },
-                "request-timeout" => settings with { RequestTimeout = Time(file, value, key) },
-                "redirect-limit" => settings with { RedirectLimit = file.PositiveInt(value, key) },
-                "retries" => settings with { Retries = NonNegativeInt(file, value, key) },
-                "retry-backoff" => settings with { RetryBackoff = Time(file, value, key) },
-                "retry-after-max" => settings with { RetryAfterMax = Time(file, value, key) },
-                "per-host-concurrency" => settings with { PerHostConcurrency = file.PositiveInt(value, key) },
-                "per-host-spacing" => settings with { PerHostSpacing = Time(file, value, key, allowZero: true) },
-                "concurrency" => settings with { Concurrency = file.PositiveInt(value, key) },
-                "cache-ttl" => settings with { CacheTtl = Time(file, value, key, allowZero: true) },
-                "failure-cache-ttl" => settings with { FailureCacheTtl = Time(file, value, key, allowZero: true) },
-                "max-page-kb" => settings with { MaxPageKilobytes = file.PositiveInt(value, key) },
-                "user-agent" => settings with { UserAgent = UserAgent(file, value) },
-                _ => throw file.Error(keyNode,
-                    $"unknown setting '{key}' (expected budget, request-timeout, redirect-limit, retries, retry-backoff, retry-after-max, " +
-                    "per-host-concurrency, per-host-spacing, concurrency, cache-ttl, failure-cache-ttl, max-page-kb, user-agent)"),
-            };
+            settings = Setters[key](settings, file, value, key);
         }
         return settings;
     }
@@ -274,15 +262,8 @@ public sealed class LinkRules
         };
     }
 
-    private static IEnumerable<(string Value, YamlNode Node)> Strings(YamlRuleFile file, YamlNode node, string what) =>
-        node is YamlSequenceNode sequence
-            ? sequence.Children.Select(child => (file.Scalar(child, $"each of {what}"), child)).ToArray()
-            : throw file.Error(node, $"{what} must be a list");
-
     private static IEnumerable<string> Domains(YamlRuleFile file, YamlNode node, string what) =>
-        node is YamlSequenceNode sequence
-            ? sequence.Children.Select(child => Domain(file, child)).ToArray()
-            : throw file.Error(node, $"{what} must be a list of domains");
+        file.Strings(node, $"{what} (domains)").Select(d => Domain(file, d.Node)).ToArray();
 
     private static string Domain(YamlRuleFile file, YamlNode node)
     {

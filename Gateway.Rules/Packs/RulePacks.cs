@@ -54,8 +54,7 @@ public static class RulePacks
             var pack = LoadFile(path);
             if (seen.TryGetValue(pack.Rule, out var other))
             {
-                var file = YamlRuleFile.Load(path);
-                throw file.Error(YamlRuleFile.Child(file.Root, "rule")!, $"rule '{pack.Rule}' is already defined in {other}");
+                throw YamlRuleFile.Read(path, file => file.Error(YamlRuleFile.Child(file.Root, "rule")!, $"rule '{pack.Rule}' is already defined in {other}"));
             }
             seen[pack.Rule] = path;
             packs.Add(pack);
@@ -63,18 +62,12 @@ public static class RulePacks
         return new RulePackSet(packs);
     }
 
-    public static RulePack LoadFile(string path)
+    public static RulePack LoadFile(string path) => YamlRuleFile.Read(path, file => Read(file, path));
+
+    private static RulePack Read(YamlRuleFile file, string path)
     {
-        var file = YamlRuleFile.Load(path);
         var root = file.Root;
-        foreach (var (key, _) in root.Children)
-        {
-            var name = file.Scalar(key, "a key");
-            if (!TopLevelKeys.Contains(name))
-            {
-                throw file.Error(key, $"unknown key '{name}' (expected one of {string.Join(", ", TopLevelKeys)})");
-            }
-        }
+        file.Keys(root, TopLevelKeys);
         var ruleNode = YamlRuleFile.Child(root, "rule") ?? throw file.Error(root, "missing 'rule' (a stable id such as topic.violence)");
         var rule = file.Scalar(ruleNode, "rule");
         if (!RuleId.IsMatch(rule))
@@ -127,7 +120,7 @@ public static class RulePacks
         var stopwords = new Dictionary<string, IReadOnlyList<string>>();
         if (YamlRuleFile.Child(root, "stopwords") is { } stopwordsNode)
         {
-            foreach (var (languageNode, wordsNode) in AsMapping(file, stopwordsNode, "stopwords").Children)
+            foreach (var (languageNode, wordsNode) in file.AsMapping(stopwordsNode, "stopwords").Children)
             {
                 var language = Language(file, languageNode);
                 stopwords[language] = Strings(file, wordsNode, $"the stop words of '{language}'")
@@ -170,7 +163,7 @@ public static class RulePacks
     private static void ReadTerms(YamlRuleFile file, YamlNode node, bool fold, bool allowed, List<PackTerm> terms)
     {
         var what = allowed ? "allow" : "terms";
-        foreach (var (languageNode, byLanguage) in AsMapping(file, node, what).Children)
+        foreach (var (languageNode, byLanguage) in file.AsMapping(node, what).Children)
         {
             var language = Language(file, languageNode);
             if (allowed)
@@ -178,7 +171,7 @@ public static class RulePacks
                 AddTerms(file, byLanguage, language, 0, fold, true, terms);
                 continue;
             }
-            foreach (var (certaintyNode, list) in AsMapping(file, byLanguage, $"the terms of '{language}' (certainty 1, 2, 3 → list)").Children)
+            foreach (var (certaintyNode, list) in file.AsMapping(byLanguage, $"the terms of '{language}' (certainty 1, 2, 3 → list)").Children)
             {
                 AddTerms(file, list, language, Certainty(file, certaintyNode), fold, false, terms);
             }
@@ -211,20 +204,14 @@ public static class RulePacks
         var patterns = new List<PackPattern>();
         foreach (var item in sequence)
         {
-            var mapping = AsMapping(file, item, "a pattern");
+            var mapping = file.AsMapping(item, "a pattern");
+            file.Keys(mapping, ["regex", "certainty", "lang", "unless"], "pattern key");
             var regexNode = YamlRuleFile.Child(mapping, "regex") ?? throw file.Error(mapping, "a pattern needs 'regex'");
             var source = file.Scalar(regexNode, "regex");
             var regex = CompileRegex(file, regexNode, source);
             var unless = YamlRuleFile.Child(mapping, "unless") is { } unlessNode
                 ? CompileRegex(file, unlessNode, file.Scalar(unlessNode, "unless"))
                 : null;
-            foreach (var (key, _) in mapping.Children)
-            {
-                if (file.Scalar(key, "a key") is not ("regex" or "certainty" or "lang" or "unless"))
-                {
-                    throw file.Error(key, $"unknown pattern key '{((YamlScalarNode)key).Value}' (expected regex, certainty, lang, unless)");
-                }
-            }
             var certainty = YamlRuleFile.Child(mapping, "certainty") is { } c ? Certainty(file, c) : 3;
             var language = YamlRuleFile.Child(mapping, "lang") is { } l ? Language(file, l) : "any";
             patterns.Add(new PackPattern(language, regex, certainty, source, unless));
@@ -252,7 +239,7 @@ public static class RulePacks
         var accounts = new Dictionary<string, IReadOnlyDictionary<int, Severity?>>(StringComparer.Ordinal);
         if (YamlRuleFile.Child(root, "accounts") is { } accountsNode)
         {
-            foreach (var (key, value) in AsMapping(file, accountsNode, "accounts (account id or kind → severities)").Children)
+            foreach (var (key, value) in file.AsMapping(accountsNode, "accounts (account id or kind → severities)").Children)
             {
                 accounts[file.Scalar(key, "an account id or kind")] = ReadSeverities(file, value);
             }
@@ -272,7 +259,7 @@ public static class RulePacks
             }
             return table;
         }
-        foreach (var (key, value) in AsMapping(file, node, "severity (one severity, or certainty 1, 2, 3 → severity)").Children)
+        foreach (var (key, value) in file.AsMapping(node, "severity (one severity, or certainty 1, 2, 3 → severity)").Children)
         {
             table[Certainty(file, key)] = SeverityOrOff(file, value);
         }
@@ -307,7 +294,7 @@ public static class RulePacks
     private static Dictionary<string, int> ReadLimits(YamlRuleFile file, YamlNode node, string what)
     {
         var limits = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in AsMapping(file, node, what).Children)
+        foreach (var (key, value) in file.AsMapping(node, what).Children)
         {
             var network = file.Scalar(key, "a network");
             limits[network] = file.PositiveInt(value, $"the {what} of '{network}'");
@@ -324,19 +311,13 @@ public static class RulePacks
         var examples = new List<PackExample>();
         foreach (var item in sequence)
         {
-            var mapping = AsMapping(file, item, "an example");
+            var mapping = file.AsMapping(item, "an example");
+            file.Keys(mapping, ["fire", "pass", "lang", "account", "network"], "example key");
             var fire = YamlRuleFile.Child(mapping, "fire");
             var pass = YamlRuleFile.Child(mapping, "pass");
             if ((fire is null) == (pass is null))
             {
                 throw file.Error(mapping, "an example needs exactly one of 'fire' or 'pass'");
-            }
-            foreach (var (key, _) in mapping.Children)
-            {
-                if (file.Scalar(key, "a key") is not ("fire" or "pass" or "lang" or "account" or "network"))
-                {
-                    throw file.Error(key, $"unknown example key '{((YamlScalarNode)key).Value}' (expected fire, pass, lang, account, network)");
-                }
             }
             examples.Add(new PackExample(
                 file.Scalar(fire ?? pass!, "an example"),
@@ -349,19 +330,7 @@ public static class RulePacks
         return examples;
     }
 
-    private static YamlMappingNode AsMapping(YamlRuleFile file, YamlNode node, string what) =>
-        node as YamlMappingNode ?? throw file.Error(node, $"{what} must be a mapping");
-
-    private static IEnumerable<(YamlNode Node, string Value)> Strings(YamlRuleFile file, YamlNode node, string what)
-    {
-        if (node is YamlScalarNode)
-        {
-            return [(node, file.Scalar(node, what))];
-        }
-        if (node is not YamlSequenceNode sequence)
-        {
-            throw file.Error(node, $"{what} must be a list");
-        }
-        return sequence.Children.Select(n => (n, file.Scalar(n, what))).ToArray();
-    }
+    /// <summary>A list, or one value standing for a list of one (<c>only-for: brand</c>).</summary>
+    private static IReadOnlyList<(YamlNode Node, string Value)> Strings(YamlRuleFile file, YamlNode node, string what) =>
+        node is YamlScalarNode ? [(node, file.Scalar(node, what))] : file.Strings(node, what);
 }

@@ -15,50 +15,44 @@ public sealed class HashtagRegistry
     public required IReadOnlyDictionary<string, Severity> Sensitivities { get; init; }
     public required IReadOnlyList<Trend> Hashtags { get; init; }
 
-    public static HashtagRegistry Load(string rulesDirectory)
-    {
-        var file = YamlRuleFile.Load(Path.Combine(rulesDirectory, FileName));
-        var sensitivities = new Dictionary<string, Severity>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in file.Mapping(file.Root, "sensitivities").Children)
+    public static HashtagRegistry Load(string rulesDirectory) =>
+        YamlRuleFile.Read(Path.Combine(rulesDirectory, FileName), file =>
         {
-            var name = file.Scalar(key, "a sensitivity");
-            if (!SeverityNames.TryParse(file.Scalar(value, "a severity"), out var severity))
+            file.Keys(file.Root, ["sensitivities", "hashtags"], "section");
+            var sensitivities = new Dictionary<string, Severity>(StringComparer.OrdinalIgnoreCase);
+            foreach (var ((_, name), value) in file.Entries(file.Mapping(file.Root, "sensitivities"), "a sensitivity"))
             {
-                throw file.Error(value, "expected block, review, warning or info");
-            }
-            if (AtLeastReview.Contains(name, StringComparer.OrdinalIgnoreCase) && severity < Severity.Review)
-            {
-                throw file.Error(value, $"'{name}' needs at least review: a brand riding such a hashtag needs a second opinion");
-            }
-            sensitivities[name] = severity;
-        }
-        foreach (var required in AtLeastReview.Where(r => !sensitivities.ContainsKey(r)))
-        {
-            throw file.Error(file.Root, $"sensitivities must list '{required}'");
-        }
-        var hashtags = new List<Trend>();
-        if (YamlRuleFile.Child(file.Root, "hashtags") is { } list)
-        {
-            if (list is not YamlSequenceNode items)
-            {
-                throw file.Error(list, "hashtags must be a list of entries with tag, context and sensitivity");
-            }
-            foreach (var item in items.Children)
-            {
-                if (item is not YamlMappingNode entry)
+                if (!SeverityNames.TryParse(file.Scalar(value, "a severity"), out var severity))
                 {
-                    throw file.Error(item, "each hashtag needs tag, context and sensitivity");
+                    throw file.Error(value, "expected block, review, warning or info");
                 }
-                string Field(string name) => YamlRuleFile.Child(entry, name) is { } node ? file.Scalar(node, name) : throw file.Error(entry, $"missing '{name}'");
-                var sensitivity = Field("sensitivity");
-                if (!sensitivities.ContainsKey(sensitivity))
+                if (AtLeastReview.Contains(name, StringComparer.OrdinalIgnoreCase) && severity < Severity.Review)
                 {
-                    throw file.Error(YamlRuleFile.Child(entry, "sensitivity")!, $"unknown sensitivity '{sensitivity}' (listed under sensitivities: {string.Join(", ", sensitivities.Keys)})");
+                    throw file.Error(value, $"'{name}' needs at least review: a brand riding such a hashtag needs a second opinion");
                 }
-                var keywords = YamlRuleFile.Child(entry, "keywords") is YamlSequenceNode k ? k.Children.Select(c => file.Scalar(c, "a keyword")).ToArray() : [];
-                hashtags.Add(new Trend(Trend.Key(Field("tag")), Field("context"), sensitivity.ToLowerInvariant(), keywords, null, "registry"));
+                sensitivities[name] = severity;
             }
-        }
-        return new HashtagRegistry { Sensitivities = sensitivities, Hashtags = hashtags };
-    }
+            foreach (var required in AtLeastReview.Where(r => !sensitivities.ContainsKey(r)))
+            {
+                throw file.Error(file.Root, $"sensitivities must list '{required}'");
+            }
+            var hashtags = new List<Trend>();
+            if (YamlRuleFile.Child(file.Root, "hashtags") is { } list)
+            {
+                foreach (var item in file.AsSequence(list, "hashtags (entries with tag, context and sensitivity)").Children)
+                {
+                    var entry = file.AsMapping(item, "each hashtag (tag, context, sensitivity)");
+                    file.Keys(entry, ["tag", "context", "sensitivity", "keywords"]);
+                    string Field(string name) => YamlRuleFile.Child(entry, name) is { } node ? file.Scalar(node, name) : throw file.Error(entry, $"missing '{name}'");
+                    var sensitivity = Field("sensitivity");
+                    if (!sensitivities.ContainsKey(sensitivity))
+                    {
+                        throw file.Error(YamlRuleFile.Child(entry, "sensitivity")!, $"unknown sensitivity '{sensitivity}' (listed under sensitivities: {string.Join(", ", sensitivities.Keys)})");
+                    }
+                    var keywords = YamlRuleFile.Child(entry, "keywords") is { } k ? file.Strings(k, "keywords").Select(w => w.Value).ToArray() : [];
+                    hashtags.Add(new Trend(Trend.Key(Field("tag")), Field("context"), sensitivity.ToLowerInvariant(), keywords, null, "registry"));
+                }
+            }
+            return new HashtagRegistry { Sensitivities = sensitivities, Hashtags = hashtags };
+        });
 }

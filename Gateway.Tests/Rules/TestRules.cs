@@ -24,7 +24,7 @@ internal static class TestRules
 
     public static RulePackSet Set => LoadedSet.Value;
 
-    public static IRulePackSource Source => new StaticRulePackSource(Set);
+    public static IRulePackSource Source => new StaticRulePackSource(Set, DateTimeOffset.UtcNow);
 
     public static IReadOnlyList<ICheck> Checks => DefaultChecks.Create(Source, NetworkLimits.Load(RulesDir));
 

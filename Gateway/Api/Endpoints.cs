@@ -20,8 +20,16 @@ public static class Endpoints
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/health", async (FreezeStore freezes, CancellationToken ct) =>
-            Results.Ok(new { status = "ok", frozen = (await freezes.GetAsync(ct)).Frozen })).AllowAnonymous();
+        app.MapGet("/health", async (FreezeStore freezes, Rules.IRulePackSource packs, GatewayOptions options, CancellationToken ct) =>
+        {
+            var rules = packs.Status;
+            return Results.Ok(new
+            {
+                status = "ok",
+                frozen = (await freezes.GetAsync(ct)).Frozen,
+                rules = new { rules.LoadedAt, error = rules.Error is { } e ? options.Describe(e) : null },
+            });
+        }).AllowAnonymous();
 
         var api = app.MapGroup("/api");
 

@@ -68,53 +68,39 @@ public sealed class Tripwires(IReadOnlyList<Tripwire> rules, IReadOnlyDictionary
         {
             return ([], new Dictionary<string, string[]>()); // optional
         }
-        var file = YamlRuleFile.Load(path);
-        var list = new List<Tripwire>();
-        if (YamlRuleFile.Child(file.Root, "tripwires") is { } node)
+        return YamlRuleFile.Read(path, file =>
         {
-            if (node is not YamlSequenceNode items)
+            file.Keys(file.Root, ["tripwires", "brands"], "section");
+            var list = new List<Tripwire>();
+            if (YamlRuleFile.Child(file.Root, "tripwires") is { } node)
             {
-                throw file.Error(node, "tripwires must be a list");
-            }
-            foreach (var item in items.Children)
-            {
-                if (item is not YamlMappingNode entry)
+                foreach (var item in file.AsSequence(node, "tripwires").Children)
                 {
-                    throw file.Error(item, "each tripwire needs id and action");
-                }
-                foreach (var key in entry.Children.Keys)
-                {
-                    if (file.Scalar(key, "a setting") is not ("id" or "sensitivities" or "names-brand" or "keywords" or "action"))
+                    var entry = file.AsMapping(item, "each tripwire (id, action, …)");
+                    file.Keys(entry, ["id", "sensitivities", "names-brand", "keywords", "action"], "setting");
+                    var id = YamlRuleFile.Child(entry, "id") is { } i ? file.Scalar(i, "id") : throw file.Error(entry, "missing 'id'");
+                    var actionNode = YamlRuleFile.Child(entry, "action") ?? throw file.Error(entry, $"tripwire '{id}' needs an action: freeze or alert");
+                    var action = file.Scalar(actionNode, "action");
+                    if (action is not ("freeze" or "alert"))
                     {
-                        throw file.Error(key, $"unknown setting '{((YamlScalarNode)key).Value}' (expected id, sensitivities, names-brand, keywords, action)");
+                        throw file.Error(actionNode, $"action must be freeze or alert, not '{action}'");
                     }
+                    var namesBrand = YamlRuleFile.Child(entry, "names-brand") is { } nb && file.Bool(nb, "names-brand");
+                    var keywords = Words(file, YamlRuleFile.Child(entry, "keywords"));
+                    if (!namesBrand && keywords.Length == 0)
+                    {
+                        throw file.Error(entry, $"tripwire '{id}' needs names-brand: true or keywords");
+                    }
+                    list.Add(new Tripwire(id, Words(file, YamlRuleFile.Child(entry, "sensitivities")), namesBrand, keywords, action == "freeze"));
                 }
-                var id = YamlRuleFile.Child(entry, "id") is { } i ? file.Scalar(i, "id") : throw file.Error(entry, "missing 'id'");
-                var actionNode = YamlRuleFile.Child(entry, "action") ?? throw file.Error(entry, $"tripwire '{id}' needs an action: freeze or alert");
-                var action = file.Scalar(actionNode, "action");
-                if (action is not ("freeze" or "alert"))
-                {
-                    throw file.Error(actionNode, $"action must be freeze or alert, not '{action}'");
-                }
-                var namesBrand = YamlRuleFile.Child(entry, "names-brand") is { } nb && file.Scalar(nb, "names-brand") == "true";
-                var keywords = Strings(file, YamlRuleFile.Child(entry, "keywords"));
-                if (!namesBrand && keywords.Length == 0)
-                {
-                    throw file.Error(entry, $"tripwire '{id}' needs names-brand: true or keywords");
-                }
-                list.Add(new Tripwire(id, Strings(file, YamlRuleFile.Child(entry, "sensitivities")), namesBrand, keywords, action == "freeze"));
             }
-        }
-        var brands = YamlRuleFile.Child(file.Root, "brands") is YamlMappingNode b
-            ? b.Children.ToDictionary(c => file.Scalar(c.Key, "an account"), c => Strings(file, c.Value))
-            : new Dictionary<string, string[]>();
-        return (list, brands);
+            var brands = file.OptionalMapping(file.Root, "brands") is { } b
+                ? file.Entries(b, "an account").ToDictionary(c => c.Key.Value, c => Words(file, c.Value))
+                : new Dictionary<string, string[]>();
+            return ((IReadOnlyList<Tripwire>)list, (IReadOnlyDictionary<string, string[]>)brands);
+        });
     }
 
-    private static string[] Strings(YamlRuleFile file, YamlNode? node) => node switch
-    {
-        null => [],
-        YamlSequenceNode list => list.Children.Select(c => file.Scalar(c, "a word")).ToArray(),
-        _ => throw file.Error(node, "expected a list such as [a, b]"),
-    };
+    private static string[] Words(YamlRuleFile file, YamlNode? node) =>
+        node is null ? [] : file.Strings(node, "the words").Select(w => w.Value).ToArray();
 }

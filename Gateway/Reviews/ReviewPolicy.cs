@@ -81,49 +81,40 @@ public sealed partial class ReviewPolicy
     public bool MayReview(string account, string user) =>
         !Reviewers.TryGetValue(account, out var allowed) || allowed.Contains(user);
 
-    public static ReviewPolicy Load(string rulesDirectory)
-    {
-        var file = YamlRuleFile.Load(Path.Combine(rulesDirectory, FileName));
-        var root = file.Root;
-        var known = new[] { "approvals", "expire-after", "review", "approvals-for", "reviewers" };
-        Unknown(file, root, known);
-        var review = YamlRuleFile.Child(root, "review") as YamlMappingNode;
-        if (review is not null)
+    public static ReviewPolicy Load(string rulesDirectory) =>
+        YamlRuleFile.Read(Path.Combine(rulesDirectory, FileName), file =>
         {
-            Unknown(file, review, ["accounts", "links", "office-hours", "new-editors"]);
-        }
-        var approvalsFor = YamlRuleFile.Child(root, "approvals-for") as YamlMappingNode;
-        return new ReviewPolicy
-        {
-            Approvals = YamlRuleFile.Child(root, "approvals") is { } a ? ApprovalCount(file, a) : 1,
-            ExpireAfter = YamlRuleFile.Child(root, "expire-after") is { } e ? Duration(file, e) : TimeSpan.FromHours(72),
-            ReviewAccounts = (review is null ? null : YamlRuleFile.Child(review, "accounts")) is { } accounts ? Strings(file, accounts).ToHashSet() : [],
-            ReviewLinks = review is not null && YamlRuleFile.Child(review, "links") is { } links && Bool(file, links),
-            Office = review is not null && YamlRuleFile.Child(review, "office-hours") is YamlMappingNode office ? ParseOffice(file, office) : null,
-            NewEditorPosts = review is not null && YamlRuleFile.Child(review, "new-editors") is { } n ? NonNegative(file, n) : 0,
-            AccountApprovals = approvalsFor is not null && YamlRuleFile.Child(approvalsFor, "accounts") is YamlMappingNode byAccount
-                ? byAccount.Children.ToDictionary(c => file.Scalar(c.Key, "an account"), c => ApprovalCount(file, c.Value))
-                : new Dictionary<string, int>(),
-            RuleApprovals = approvalsFor is not null && YamlRuleFile.Child(approvalsFor, "rules") is YamlMappingNode byRule
-                ? byRule.Children.ToDictionary(c => file.Scalar(c.Key, "a rule id"), c => ApprovalCount(file, c.Value))
-                : new Dictionary<string, int>(),
-            Reviewers = YamlRuleFile.Child(root, "reviewers") is YamlMappingNode reviewers
-                ? reviewers.Children.ToDictionary(c => file.Scalar(c.Key, "an account"), c => Strings(file, c.Value).ToArray())
-                : new Dictionary<string, string[]>(),
-        };
-    }
-
-    private static void Unknown(YamlRuleFile file, YamlMappingNode node, string[] known)
-    {
-        foreach (var key in node.Children.Keys)
-        {
-            var name = file.Scalar(key, "a setting");
-            if (!known.Contains(name))
+            var root = file.Root;
+            file.Keys(root, ["approvals", "expire-after", "review", "approvals-for", "reviewers"], "setting");
+            var review = file.OptionalMapping(root, "review");
+            if (review is not null)
             {
-                throw file.Error(key, $"unknown setting '{name}' (expected {string.Join(", ", known)})");
+                file.Keys(review, ["accounts", "links", "office-hours", "new-editors"], "setting");
             }
-        }
-    }
+            var approvalsFor = file.OptionalMapping(root, "approvals-for");
+            if (approvalsFor is not null)
+            {
+                file.Keys(approvalsFor, ["accounts", "rules"], "setting");
+            }
+            return new ReviewPolicy
+            {
+                Approvals = YamlRuleFile.Child(root, "approvals") is { } a ? ApprovalCount(file, a) : 1,
+                ExpireAfter = YamlRuleFile.Child(root, "expire-after") is { } e ? Duration(file, e) : TimeSpan.FromHours(72),
+                ReviewAccounts = (review is null ? null : YamlRuleFile.Child(review, "accounts")) is { } accounts ? Names(file, accounts).ToHashSet() : [],
+                ReviewLinks = review is not null && YamlRuleFile.Child(review, "links") is { } links && file.Bool(links, "links"),
+                Office = review is not null && file.OptionalMapping(review, "office-hours") is { } office ? ParseOffice(file, office) : null,
+                NewEditorPosts = review is not null && YamlRuleFile.Child(review, "new-editors") is { } n ? NonNegative(file, n) : 0,
+                AccountApprovals = approvalsFor is not null && file.OptionalMapping(approvalsFor, "accounts") is { } byAccount
+                    ? file.Entries(byAccount, "an account").ToDictionary(c => c.Key.Value, c => ApprovalCount(file, c.Value))
+                    : new Dictionary<string, int>(),
+                RuleApprovals = approvalsFor is not null && file.OptionalMapping(approvalsFor, "rules") is { } byRule
+                    ? file.Entries(byRule, "a rule id").ToDictionary(c => c.Key.Value, c => ApprovalCount(file, c.Value))
+                    : new Dictionary<string, int>(),
+                Reviewers = file.OptionalMapping(root, "reviewers") is { } reviewers
+                    ? file.Entries(reviewers, "an account").ToDictionary(c => c.Key.Value, c => Names(file, c.Value).ToArray())
+                    : new Dictionary<string, string[]>(),
+            };
+        });
 
     private static int ApprovalCount(YamlRuleFile file, YamlNode node) =>
         int.TryParse(file.Scalar(node, "approvals"), out var n) && n is >= 1 and <= 3 ? n : throw file.Error(node, "approvals must be 1, 2 or 3");
@@ -131,27 +122,24 @@ public sealed partial class ReviewPolicy
     private static int NonNegative(YamlRuleFile file, YamlNode node) =>
         int.TryParse(file.Scalar(node, "new-editors"), out var n) && n >= 0 ? n : throw file.Error(node, "new-editors must be a whole number, 0 or more");
 
-    private static bool Bool(YamlRuleFile file, YamlNode node) =>
-        bool.TryParse(file.Scalar(node, "links"), out var b) ? b : throw file.Error(node, "expected true or false");
-
-    private static IEnumerable<string> Strings(YamlRuleFile file, YamlNode node) =>
-        node is YamlSequenceNode list ? list.Children.Select(c => file.Scalar(c, "a name")) : throw file.Error(node, "expected a list such as [a, b]");
+    private static IEnumerable<string> Names(YamlRuleFile file, YamlNode node) => file.Strings(node, "the names").Select(n => n.Value);
 
     private static TimeSpan Duration(YamlRuleFile file, YamlNode node)
     {
         var text = file.Scalar(node, "expire-after");
         var match = Regex.Match(text, @"^(\d+)\s*([mhd])$");
-        if (!match.Success || int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) == 0)
+        // At most a year: an approval that holds longer is a typo, and huge numbers would overflow TimeSpan.
+        if (!match.Success || !int.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out var n) || n == 0
+            || n > match.Groups[2].Value switch { "m" => 525_600, "h" => 8_760, _ => 366 })
         {
-            throw file.Error(node, $"expire-after must look like 90m, 72h or 3d; got '{text}'");
+            throw file.Error(node, $"expire-after must look like 90m, 72h or 3d (at most a year); got '{text}'");
         }
-        var n = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         return match.Groups[2].Value switch { "m" => TimeSpan.FromMinutes(n), "h" => TimeSpan.FromHours(n), _ => TimeSpan.FromDays(n) };
     }
 
     private static OfficeHours ParseOffice(YamlRuleFile file, YamlMappingNode node)
     {
-        Unknown(file, node, ["time-zone", "days", "from", "to"]);
+        file.Keys(node, ["time-zone", "days", "from", "to"], "setting");
         var zoneNode = YamlRuleFile.Child(node, "time-zone") ?? throw file.Error(node, "office-hours needs a time-zone such as Europe/Berlin");
         TimeZoneInfo zone;
         try
@@ -163,7 +151,7 @@ public sealed partial class ReviewPolicy
             throw file.Error(zoneNode, $"unknown time zone '{file.Scalar(zoneNode, "time-zone")}' (use an IANA name such as Europe/Oslo)");
         }
         var days = YamlRuleFile.Child(node, "days") is { } d
-            ? Strings(file, d).Select(day => DayNames.TryGetValue(day.ToLowerInvariant(), out var w) ? w : throw file.Error(d, $"unknown day '{day}' (use mon … sun)")).ToHashSet()
+            ? file.Strings(d, "days").Select(day => DayNames.TryGetValue(day.Value.ToLowerInvariant(), out var w) ? w : throw file.Error(day.Node, $"unknown day '{day.Value}' (use mon … sun)")).ToHashSet()
             : [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
         return new OfficeHours(zone, days, Time(file, node, "from"), Time(file, node, "to"));
     }
