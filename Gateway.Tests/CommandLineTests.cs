@@ -64,6 +64,22 @@ public sealed class CommandLineTests
         Assert.Contains(says, error.Split('\n')[0]);
     }
 
+    [Fact]
+    public async Task Check_with_a_broken_rule_file_exits_3_with_one_line_naming_file_line_and_column()
+    {
+        var dataDir = await DataDirWithAccountAsync();
+        var violence = File.ReadAllText(Path.Combine(Paths.Rules, "topics", "violence.yml"));
+        var rules = RulesCopy.With(("topics/violence.yml", violence.Replace("category: violence", "category: [violence", StringComparison.Ordinal)));
+        var post = Write(dataDir, "post.md", "Our spring sale starts Monday.\n");
+        var line = Array.IndexOf(File.ReadAllLines(Path.Combine(rules, "topics", "violence.yml")), "category: [violence") + 1;
+
+        var (exit, output, error) = await RunAsync(["check", post, "--account", "acme", "--no-links", $"--Gateway:DataDir={dataDir}", $"--Gateway:RulesDir={rules}"]);
+
+        Assert.Equal(3, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"crisis-gateway: {Path.Combine(rules, "topics", "violence.yml")}:{line}:11: this '[' is never closed\n", error.ReplaceLineEndings("\n"));
+    }
+
     private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

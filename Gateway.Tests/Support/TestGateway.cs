@@ -17,9 +17,12 @@ public sealed class TestGateway : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private readonly bool _watchRules;
 
-    public TestGateway(string? dataDir = null, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="watchRules">Keep the gateway's own watcher on <c>Gateway:RulesDir</c> instead of the shared, unwatched packs.</param>
+    public TestGateway(string? dataDir = null, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, bool watchRules = false)
     {
+        _watchRules = watchRules;
         DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "crisis-gateway-tests", Guid.NewGuid().ToString("N"));
         _services = services;
         _settings = new Dictionary<string, string?>
@@ -58,8 +61,11 @@ public sealed class TestGateway : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.ConfigureTestServices(services =>
         {
-            // The shipped packs, loaded once per test run instead of once per gateway (and watched by none).
-            services.AddSingleton<Gateway.Rules.IRulePackSource>(SharedPacks.Value);
+            if (!_watchRules)
+            {
+                // The shipped packs, loaded once per test run instead of once per gateway (and watched by none).
+                services.AddSingleton<Gateway.Rules.IRulePackSource>(SharedPacks.Value);
+            }
             _services?.Invoke(services);
         });
     }
