@@ -1,6 +1,9 @@
 namespace Gateway.Rules;
 
-/// <summary>Blocks a post that the account's network would refuse or cut off.</summary>
+/// <summary>
+/// Blocks a post that the account's network would refuse or cut off, counting the text as the publisher sends it
+/// (<see cref="Text.PlainText"/>), and pointing at where, in the Markdown, the limit is reached.
+/// </summary>
 public sealed class NetworkLengthCheck(NetworkLimits limits) : ICheck
 {
     public const string RuleId = "network.length";
@@ -16,11 +19,13 @@ public sealed class NetworkLengthCheck(NetworkLimits limits) : ICheck
         {
             return ValueTask.FromResult<IReadOnlyList<Finding>>([]);
         }
-        var length = limit.Measure(input.Body, out var cut);
+        var sent = Text.PlainText.Render(input.Body);
+        var length = limit.Measure(sent.Text, out var sentCut);
         if (length <= limit.Limit)
         {
             return ValueTask.FromResult<IReadOnlyList<Finding>>([]);
         }
+        var cut = sent.SourceAt(sentCut);
         var finding = new Finding(
             RuleId,
             Severity.Block,

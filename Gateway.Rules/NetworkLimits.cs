@@ -7,17 +7,16 @@ namespace Gateway.Rules;
 /// <summary>How a network counts a post's length.</summary>
 public sealed record NetworkLimit(string Network, int Limit, bool CountGraphemes, int? UrlLength)
 {
-    /// <summary>The length the network would see; <paramref name="cut"/> is the body offset where the limit is reached, or -1.</summary>
-    public int Measure(string body, out int cut)
+    /// <summary>The length the network counts for <paramref name="text"/> (as sent: plain text); <paramref name="cut"/> is the offset where the limit is reached, or -1.</summary>
+    public int Measure(string text, out int cut)
     {
         cut = -1;
         var length = 0;
         var position = 0;
-        // The network sees the raw text, Markdown and code included, so every http(s) URL in it counts; bare www. domains
-        // are left at their length, as Mastodon does.
-        var urls = UrlLength is null ? [] : BareUrls.Find(body).Where(u => u.HasScheme).Select(u => (Index: u.Start, u.Length)).ToArray();
+        // Every http(s) URL counts as the network's shortened length; bare www. domains are left at their length, as Mastodon does.
+        var urls = UrlLength is null ? [] : BareUrls.Find(text).Where(u => u.HasScheme).Select(u => (Index: u.Start, u.Length)).ToArray();
         var nextUrl = 0;
-        while (position < body.Length)
+        while (position < text.Length)
         {
             int step, weight;
             if (nextUrl < urls.Length && urls[nextUrl].Index == position)
@@ -28,8 +27,8 @@ public sealed record NetworkLimit(string Network, int Limit, bool CountGraphemes
             else
             {
                 step = CountGraphemes
-                    ? StringInfo.GetNextTextElementLength(body, position)
-                    : char.IsSurrogatePair(body, position) ? 2 : 1;
+                    ? StringInfo.GetNextTextElementLength(text, position)
+                    : char.IsSurrogatePair(text, position) ? 2 : 1;
                 weight = 1;
             }
             if (cut < 0 && length + weight > Limit)

@@ -16,6 +16,7 @@ using Gateway.Storage;
 using Gateway.Trends;
 using Gateway.Users;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Quartz;
 
@@ -72,6 +73,11 @@ public static class GatewayHost
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<AccountStore>();
+        services.AddSingleton<ConnectionStore>();
+        // Account secrets and sign-in cookies: the key ring stays with the data it protects.
+        services.AddDataProtection()
+            .SetApplicationName(ConnectionStore.ApplicationName)
+            .PersistKeysToFileSystem(ConnectionStore.KeyRing(options));
         services.AddSingleton<PostStore>();
         services.AddSingleton<PostAccess>();
         services.AddSingleton<FreezeStore>();

@@ -46,9 +46,56 @@ public sealed class PublishingOptions
     /// <summary>Delay before the first retry; later ones back off exponentially with jitter.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long one webhook call may take.</summary>
+    /// <summary>How long one call to a network or webhook may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Lets webhook publishers reach loopback and private addresses: only for tests and closed intranets.</summary>
+    /// <summary>Lets publishers reach loopback and private addresses: only for tests and closed intranets.</summary>
     public bool AllowPrivateAddresses { get; set; }
+
+    /// <summary>The gateway's public address, for the OAuth redirect (<c>{PublicUrl}/connect/callback</c>); unset, the request's own.</summary>
+    public string? PublicUrl { get; set; }
+
+    public MastodonOptions Mastodon { get; set; } = new();
+
+    public LinkedInOptions LinkedIn { get; set; } = new();
+
+    public XOptions X { get; set; } = new();
+}
+
+/// <summary>Mastodon takes its address from each account's instance; the gateway registers itself there as this app.</summary>
+public sealed class MastodonOptions
+{
+    public string AppName { get; set; } = "CrisisGateway";
+
+    /// <summary>Shown to people on the instance's consent page.</summary>
+    public string? Website { get; set; }
+}
+
+/// <summary>The LinkedIn app (developer portal): its client, the API version it was approved for, and the addresses.</summary>
+public sealed class LinkedInOptions
+{
+    public string BaseUrl { get; set; } = "https://api.linkedin.com";
+
+    /// <summary>Where the authorization and token endpoints live (<c>/authorization</c>, <c>/accessToken</c>).</summary>
+    public string OAuthUrl { get; set; } = "https://www.linkedin.com/oauth/v2";
+
+    /// <summary>The <c>LinkedIn-Version</c> header, YYYYMM.</summary>
+    public string Version { get; set; } = "202511";
+
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+}
+
+/// <summary>The X app (developer portal): its OAuth 2.0 client and the addresses.</summary>
+public sealed class XOptions
+{
+    public string BaseUrl { get; set; } = "https://api.x.com";
+
+    public string AuthorizeUrl { get; set; } = "https://x.com/i/oauth2/authorize";
+
+    public string? ClientId { get; set; }
+
+    /// <summary>Only for a confidential client; public clients use PKCE alone.</summary>
+    public string? ClientSecret { get; set; }
 }

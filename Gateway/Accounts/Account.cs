@@ -2,15 +2,6 @@ using Gateway.Rules;
 
 namespace Gateway.Accounts;
 
-/// <summary>How a post leaves the gateway: <c>outbox</c> (a local file, the default) or <c>webhook</c> (an HTTP POST).</summary>
-public sealed record PublisherSettings(string Type, string? Url = null)
-{
-    public const string Outbox = "outbox";
-    public const string Webhook = "webhook";
-
-    public static readonly PublisherSettings Default = new(Outbox);
-}
-
 /// <summary>A social account that posts go to, and who may write for it.</summary>
 public sealed record Account(
     string Id,
@@ -25,6 +16,18 @@ public sealed record Account(
     public const string Brand = "brand";
     public const string Personal = "personal";
 
+    /// <summary>The state of the connection to the network (no secrets).</summary>
+    public Connection Connection { get; init; } = Connection.None;
+
     [System.Text.Json.Serialization.JsonIgnore]
     public AccountProfile Profile => new(Id, Network, Kind, Language);
+}
+
+/// <summary>
+/// What the gateway knows of an account's connection: whether it holds credentials, who the network last said they
+/// belong to and when, when the access expires, and why it needs reconnecting, if it does.
+/// </summary>
+public sealed record Connection(bool Connected, string? Identity, DateTimeOffset? CheckedAt, DateTimeOffset? ExpiresAt, string? Problem)
+{
+    public static readonly Connection None = new(false, null, null, null, null);
 }

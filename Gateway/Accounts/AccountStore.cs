@@ -6,12 +6,12 @@ using Gateway.Storage;
 
 namespace Gateway.Accounts;
 
-public sealed class AccountStore(Database database, AuditLog audit, TimeProvider time)
+public sealed class AccountStore(Database database, ConnectionStore connections, AuditLog audit, TimeProvider time)
 {
     public async Task<Account> SaveAsync(string id, AccountRequest request, bool create, string actor, CancellationToken cancellationToken = default)
     {
         id = Names.Require(id, "Account id");
-        var (network, kind, language, editors, publisher) = request.Validate();
+        var (network, kind, language, editors, publisher, secret) = request.Validate();
         var now = time.GetUtcNow();
         await database.InTransactionAsync(async (c, t) =>
         {
@@ -21,6 +21,7 @@ public sealed class AccountStore(Database database, AuditLog audit, TimeProvider
             {
                 throw ProblemException.BadRequest($"Unknown editor(s): {string.Join(", ", unknown)}. Create the users first.");
             }
+            var before = create ? null : await c.QuerySingleOrDefaultAsync<string>("SELECT publisher FROM accounts WHERE id = @id", new { id }, t);
             var values = new { id, network, kind, language, publisher = JsonSerializer.Serialize(publisher, JsonDefaults.Options), now };
             var written = create
                 ? await c.ExecuteAsync(
@@ -38,12 +39,21 @@ public sealed class AccountStore(Database database, AuditLog audit, TimeProvider
                     ? ProblemException.Conflict($"An account with id '{id}' already exists; use PUT /api/accounts/{id} to change it.")
                     : ProblemException.NotFound($"No account with id '{id}'.");
             }
+            var previous = before is null ? null : JsonSerializer.Deserialize<PublisherSettings>(before, JsonDefaults.Options);
+            if (secret is not null)
+            {
+                await connections.SaveAsync(c, t, id, secret, renewal: false);
+            }
+            else if (previous is not null && !previous.SameConnectionAs(publisher))
+            {
+                await connections.ForgetAsync(c, t, id); // a token for another instance or author must not follow the account there
+            }
             await c.ExecuteAsync("DELETE FROM account_editors WHERE account_id = @id", new { id }, t);
             await c.ExecuteAsync(
                 "INSERT INTO account_editors (account_id, user_name) VALUES (@id, @editor)",
                 editors.Select(editor => new { id, editor }), t);
             await audit.AppendAsync(c, t, actor, create ? "account.created" : "account.updated", id,
-                new { network, kind, language, editors, publisher = publisher.Type });
+                new { network, kind, language, editors, publisher = publisher.Type, credentials = secret is null ? null : "replaced" });
             return true;
         }, cancellationToken);
         return (await GetAsync(id, cancellationToken))!;
@@ -66,8 +76,8 @@ public sealed class AccountStore(Database database, AuditLog audit, TimeProvider
         var rows = await connection.QueryAsync<AccountRow>(new CommandDefinition(
             $"""
             SELECT a.id, a.network, a.kind, a.language, a.publisher, a.created_at AS CreatedAt, a.updated_at AS UpdatedAt,
-                   e.user_name AS Editor
-            FROM accounts a LEFT JOIN account_editors e ON e.account_id = a.id
+                   e.user_name AS Editor, CASE WHEN k.secret IS NULL THEN 0 ELSE 1 END AS Connected, k.identity, k.checked_at AS CheckedAt, k.expires_at AS ExpiresAt, k.problem
+            FROM accounts a LEFT JOIN account_editors e ON e.account_id = a.id LEFT JOIN account_connections k ON k.account_id = a.id
             {where}
             ORDER BY a.id, e.user_name
             """, parameters, cancellationToken: cancellationToken));
@@ -77,9 +87,13 @@ public sealed class AccountStore(Database database, AuditLog audit, TimeProvider
             return new Account(r.Id, r.Network, r.Kind, r.Language,
                 g.Where(x => x.Editor is not null).Select(x => x.Editor!).ToArray(),
                 JsonSerializer.Deserialize<PublisherSettings>(r.Publisher, JsonDefaults.Options)!,
-                r.CreatedAt, r.UpdatedAt);
+                r.CreatedAt, r.UpdatedAt)
+            {
+                Connection = new Connection(r.Connected != 0, r.Identity, r.CheckedAt, r.ExpiresAt, r.Problem),
+            };
         }).ToArray();
     }
 
-    private sealed record AccountRow(string Id, string Network, string Kind, string Language, string Publisher, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Editor);
+    private sealed record AccountRow(string Id, string Network, string Kind, string Language, string Publisher, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Editor,
+        long Connected, string? Identity, DateTimeOffset? CheckedAt, DateTimeOffset? ExpiresAt, string? Problem);
 }

@@ -49,16 +49,16 @@ public static class Endpoints
         });
 
         var accounts = api.MapGroup("/accounts");
-        accounts.MapGet("/", async (AccountStore store, CancellationToken ct) => Results.Ok(await store.ListAsync(ct)));
+        accounts.MapGet("/", async (AccountStore store, CancellationToken ct) => Results.Ok((await store.ListAsync(ct)).Select(AccountView.Of)));
         accounts.MapGet("/{id}", async (string id, AccountStore store, CancellationToken ct) =>
-            await store.GetAsync(id, ct) is { } account ? Results.Ok(account) : throw ProblemException.NotFound($"No account with id '{id}'."));
+            await store.GetAsync(id, ct) is { } account ? Results.Ok(AccountView.Of(account)) : throw ProblemException.NotFound($"No account with id '{id}'."));
         accounts.MapPost("/", async (AccountRequest request, AccountStore store, ClaimsPrincipal actor, CancellationToken ct) =>
         {
             var account = await store.SaveAsync(request.Id ?? "", request, create: true, actor.Identity!.Name!, ct);
-            return Results.Created($"/api/accounts/{account.Id}", account);
+            return Results.Created($"/api/accounts/{account.Id}", AccountView.Of(account));
         }).RequireAuthorization(Policies.Admin);
         accounts.MapPut("/{id}", async (string id, AccountRequest request, AccountStore store, ClaimsPrincipal actor, CancellationToken ct) =>
-            Results.Ok(await store.SaveAsync(id, request, create: false, actor.Identity!.Name!, ct))).RequireAuthorization(Policies.Admin);
+            Results.Ok(AccountView.Of(await store.SaveAsync(id, request, create: false, actor.Identity!.Name!, ct)))).RequireAuthorization(Policies.Admin);
 
         var posts = api.MapGroup("/posts");
         posts.MapPost("/", async (SubmitPost request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>

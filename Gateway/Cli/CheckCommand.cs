@@ -4,6 +4,7 @@ using Gateway.Audit;
 using Gateway.Rules;
 using Gateway.Rules.Links;
 using Gateway.Storage;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Gateway.Cli;
 
@@ -15,7 +16,10 @@ public static class CheckCommand
 {
     public static async Task<int> RunAsync(string[] files, string accountId, string format, bool links, GatewayOptions options, Database database)
     {
-        var account = await new AccountStore(database, new AuditLog(database, TimeProvider.System), TimeProvider.System).GetAsync(accountId)
+        var audit = new AuditLog(database, TimeProvider.System);
+        var protection = DataProtectionProvider.Create(ConnectionStore.KeyRing(options), b => b.SetApplicationName(ConnectionStore.ApplicationName));
+        var connections = new ConnectionStore(database, protection, audit, new Notifications.Notifier(new(), TimeProvider.System), TimeProvider.System);
+        var account = await new AccountStore(database, connections, audit, TimeProvider.System).GetAsync(accountId)
             ?? throw ProblemException.BadRequest($"Unknown account '{accountId}' in {options.DatabasePath}.");
         var missing = files.FirstOrDefault(f => !File.Exists(f));
         if (missing is not null)

@@ -4,6 +4,8 @@ namespace Gateway.Posts;
 
 /// <summary>A post on its way to a social account.</summary>
 /// <param name="Unconfirmed">Held because a send was interrupted: the network may or may not have it.</param>
+/// <param name="PublishRef">The post's id on its network, once published.</param>
+/// <param name="PublishUrl">Where the published post can be seen, when the network says.</param>
 public sealed record Post(
     string Id,
     string Account,
@@ -20,7 +22,8 @@ public sealed record Post(
     int Version,
     int RequiredApprovals = 0,
     bool CrisisStatement = false,
-    bool Unconfirmed = false)
+    bool Unconfirmed = false,
+    string? PublishUrl = null)
 {
     /// <summary>Set on submit and edit answers when the account is frozen: the post is accepted but not released.</summary>
     public Freeze.Freeze? Frozen { get; init; }

@@ -20,6 +20,7 @@ public sealed record PostChange(string PostId, PostStatus To, string Actor, stri
     public int? RequiredApprovals { get; init; }
     public DateTimeOffset? PublishedAt { get; init; }
     public string? PublishRef { get; init; }
+    public string? PublishUrl { get; init; }
 
     /// <summary>The post is held because a send was interrupted: whether the network has it is not known. Any later change clears it.</summary>
     public bool Unconfirmed { get; init; }

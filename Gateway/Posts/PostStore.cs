@@ -14,7 +14,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
     private const string Columns =
         """
         id, account_id AS Account, author, body, status, status_reason AS StatusReason, scheduled_at AS ScheduledAt,
-        findings, created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt, publish_ref AS PublishRef, version, required_approvals AS RequiredApprovals,
+        findings, created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt, publish_ref AS PublishRef, publish_url AS PublishUrl, version, required_approvals AS RequiredApprovals,
         crisis_statement AS CrisisStatement, unconfirmed
         """;
 
@@ -142,6 +142,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 findings = COALESCE(@findings, findings),
                 published_at = COALESCE(@PublishedAt, published_at),
                 publish_ref = COALESCE(@PublishRef, publish_ref),
+                publish_url = COALESCE(@PublishUrl, publish_url),
                 required_approvals = COALESCE(@RequiredApprovals, required_approvals),
                 unconfirmed = @Unconfirmed
             WHERE id = @PostId AND version = @Version
@@ -154,7 +155,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 change.PostId, to = PostTransitions.Name(change.To), change.Reason, now, change.Body,
                 change.ScheduledAt,
                 findings = change.Findings is null ? null : Serialize(change.Findings),
-                change.PublishedAt, change.PublishRef, change.RequiredApprovals, current.Version, RequireNotFrozen = change.RequireNotFrozen ? 1 : 0,
+                change.PublishedAt, change.PublishRef, change.PublishUrl, change.RequiredApprovals, current.Version, RequireNotFrozen = change.RequireNotFrozen ? 1 : 0,
                 change.Unconfirmed,
             }, transaction, cancellationToken: cancellationToken));
         if (updated == 0)
@@ -173,6 +174,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
             scheduledAt = change.ScheduledAt,
             findings = change.Findings?.Select(f => f.Rule).Distinct(),
             publishRef = change.PublishRef,
+            publishUrl = change.PublishUrl,
         });
         var after = (await GetAsync(connection, transaction, change.PostId, cancellationToken))!;
         if (Notifier.ForChange(current.Status, after, change.Action) is { } notification)
@@ -220,6 +222,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         public DateTimeOffset UpdatedAt { get; init; }
         public DateTimeOffset? PublishedAt { get; init; }
         public string? PublishRef { get; init; }
+        public string? PublishUrl { get; init; }
         public int Version { get; init; }
         public int RequiredApprovals { get; init; }
         public bool CrisisStatement { get; init; }
@@ -228,6 +231,6 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         public Post ToPost() => new(
             Id, Account, Author, Body, PostTransitions.Parse(Status), StatusReason, ScheduledAt,
             JsonSerializer.Deserialize<Finding[]>(Findings, JsonDefaults.Options)!,
-            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals, CrisisStatement, Unconfirmed);
+            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals, CrisisStatement, Unconfirmed, PublishUrl);
     }
 }

@@ -43,6 +43,7 @@ public sealed class DeliveryLookup(PostStore posts, AccountStore accounts, IEnum
             {
                 PublishedAt = delivery.At ?? time.GetUtcNow(),
                 PublishRef = delivery.Reference,
+                PublishUrl = delivery.Url,
             };
         var settled = await posts.ChangeAsync(change with { ExpectedFrom = PostStatus.Held }, CancellationToken.None);
         log.LogInformation("Post {PostId} was unconfirmed; {Publisher} says {Answer}", post.Id, account.Publisher.Type, delivery is null ? "not received" : $"received as {delivery.Reference}");

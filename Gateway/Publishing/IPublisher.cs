@@ -9,11 +9,17 @@ public interface IPublisher
     string Type { get; }
 
     /// <summary>
-    /// Publishes once, observing <paramref name="cancellationToken"/> up to the moment of the side effect: it is
-    /// cancelled when a freeze lands. Returns the network's reference for the post. Throws
-    /// <see cref="PublishException"/> for failures; retries are the caller's business.
+    /// Whether the network drops a repeated send of the same post (an idempotency key, a record key derived from the
+    /// post): only then is a send that may have arrived tried again. Otherwise such a post is held as unconfirmed.
     /// </summary>
-    Task<string> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken);
+    bool Deduplicates { get; }
+
+    /// <summary>
+    /// Publishes once, observing <paramref name="cancellationToken"/> up to the moment of the side effect: it is
+    /// cancelled when a freeze lands. Returns where the network has the post. Throws <see cref="PublishException"/>
+    /// for failures; retries are the caller's business.
+    /// </summary>
+    Task<Delivery> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -29,11 +35,46 @@ public interface IPublishLookup
     Task<Delivery?> FindAsync(Post post, Account account, CancellationToken cancellationToken);
 }
 
-/// <summary>A post as its network has it: its reference there and, where the network says, when it arrived.</summary>
-public sealed record Delivery(string Reference, DateTimeOffset? At);
-
-/// <summary>A failed publish; <see cref="Transient"/> ones are worth another try.</summary>
-public sealed class PublishException(string message, bool transient, Exception? inner = null) : Exception(message, inner)
+/// <summary>
+/// Optional, for publishers with a connection to test: asks the network whom the account's credentials belong to
+/// and answers it as people write it (<c>@acme@mastodon.social</c>). Throws <see cref="PublishException"/> saying
+/// what is wrong.
+/// </summary>
+public interface IConnectionCheck
 {
-    public bool Transient { get; } = transient;
+    Task<string> VerifyAsync(Account account, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A post as its network has it: its id there, its public address where there is one, and, where the network says,
+/// when it arrived.
+/// </summary>
+public sealed record Delivery(string Reference, string? Url = null, DateTimeOffset? At = null);
+
+/// <summary>What went wrong with a send, which decides what happens to the post next.</summary>
+public enum PublishFailure
+{
+    /// <summary>Certainly not received (no connection was made, the network refused before taking it): try again.</summary>
+    Transient,
+
+    /// <summary>May have been received (a timeout, a dropped connection, a 5xx): tried again only where the network deduplicates.</summary>
+    Uncertain,
+
+    /// <summary>Not received, the network asks to wait (<see cref="PublishException.RetryAfter"/>).</summary>
+    RateLimited,
+
+    /// <summary>The network refused the credentials (401/403): the account needs reconnecting.</summary>
+    Unauthorized,
+
+    /// <summary>The network refused the post itself (a validation error): the message quotes it.</summary>
+    Rejected,
+}
+
+/// <summary>A failed publish, classified by <see cref="Failure"/>.</summary>
+public sealed class PublishException(string message, PublishFailure failure, Exception? inner = null) : Exception(message, inner)
+{
+    public PublishFailure Failure { get; } = failure;
+
+    /// <summary>How long the network asked to wait (429 <c>Retry-After</c>), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

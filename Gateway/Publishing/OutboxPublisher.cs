@@ -13,7 +13,10 @@ public sealed class OutboxPublisher(GatewayOptions options) : IPublisher, IPubli
 
     public string Path => System.IO.Path.Combine(options.DataDir, "outbox.jsonl");
 
-    public async Task<string> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken)
+    // It never fails in a way that leaves the append in doubt, so there is nothing to send twice.
+    public bool Deduplicates => false;
+
+    public async Task<Delivery> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken)
     {
         var line = JsonSerializer.Serialize(new { id = post.Id, account = account.Id, body = post.Body, publishedAt }, JsonDefaults.Options);
         await _file.WaitAsync(cancellationToken);
@@ -27,7 +30,7 @@ public sealed class OutboxPublisher(GatewayOptions options) : IPublisher, IPubli
         {
             _file.Release();
         }
-        return Reference(post);
+        return new Delivery(Reference(post));
     }
 
     public async Task<Delivery?> FindAsync(Post post, Account account, CancellationToken cancellationToken)
@@ -43,7 +46,7 @@ public sealed class OutboxPublisher(GatewayOptions options) : IPublisher, IPubli
             {
                 if (Line(line) is { } entry && entry.Id == post.Id)
                 {
-                    return new Delivery(Reference(post), entry.PublishedAt);
+                    return new Delivery(Reference(post), At: entry.PublishedAt);
                 }
             }
             return null;

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
 using Gateway.Accounts;
 using Gateway.Posts;
-using Gateway.Rules.Net;
 
 namespace Gateway.Publishing;
 
@@ -10,15 +8,17 @@ namespace Gateway.Publishing;
 /// POSTs the post as JSON to the account's URL. The <c>Idempotency-Key</c> header is the post id, so a receiver
 /// can drop the duplicate that a retry after a lost answer would otherwise create.
 /// </summary>
-public sealed class WebhookPublisher(IHttpClientFactory clients) : IPublisher
+public sealed class WebhookPublisher(IHttpClientFactory clients, TimeProvider time) : IPublisher
 {
     public const string ClientName = "webhook-publisher";
 
     public string Type => PublisherSettings.Webhook;
 
-    public async Task<string> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken)
+    // The receiver's contract (README): it drops a repeated Idempotency-Key.
+    public bool Deduplicates => true;
+
+    public async Task<Delivery> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken)
     {
-        var client = clients.CreateClient(ClientName);
         using var request = new HttpRequestMessage(HttpMethod.Post, account.Publisher.Url)
         {
             Content = JsonContent.Create(new
@@ -32,32 +32,8 @@ public sealed class WebhookPublisher(IHttpClientFactory clients) : IPublisher
             }, options: JsonDefaults.Options),
         };
         request.Headers.Add("Idempotency-Key", post.Id);
-        HttpResponseMessage response;
-        try
-        {
-            response = await client.SendAsync(request, cancellationToken);
-        }
-        catch (HttpRequestException e) when (AddressGuard.RefusalIn(e) is { } refusal)
-        {
-            throw new PublishException(refusal.Message, transient: false, e);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new PublishException($"The webhook could not be reached: {e.Message}", transient: true, e);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new PublishException("The webhook did not answer in time.", transient: true, e);
-        }
-        using (response)
-        {
-            if (response.IsSuccessStatusCode)
-            {
-                return response.Headers.Location?.ToString() ?? $"webhook:{(int)response.StatusCode}";
-            }
-            var status = (int)response.StatusCode;
-            var transient = status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
-            throw new PublishException($"The webhook answered {status} {response.ReasonPhrase}.", transient);
-        }
+        using var response = await NetworkCall.SendAsync(clients.CreateClient(ClientName), request, "The webhook", time, cancellationToken);
+        var location = response.Headers.Location?.ToString();
+        return new Delivery(location ?? $"webhook:{(int)response.StatusCode}", location);
     }
 }

@@ -26,6 +26,7 @@ public sealed class PublishJob(
     ReviewPolicy policy,
     IEnumerable<IPublisher> publishers,
     DeliveryLookup deliveries,
+    ConnectionStore connections,
     AuditLog audit,
     GatewayOptions options,
     TimeProvider time,
@@ -118,32 +119,53 @@ public sealed class PublishJob(
             return;
         }
 
-        // 6. The side effect, retried for transient failures only.
+        // 6. The side effect, tried again only where that cannot make a second copy (see Retries).
         var publisher = publishers.Single(p => p.Type == account.Publisher.Type);
         try
         {
             var publishedAt = now;
-            var reference = await Retries(post.Id).ExecuteAsync(async token =>
+            var delivery = await Retries(publishing, publisher).ExecuteAsync(async token =>
             {
                 publishedAt = time.GetUtcNow();
                 return await publisher.PublishAsync(publishing, account, publishedAt, token);
             }, token);
-            await ChangeAsync(publishing, PostStatus.Published, "post.published", null, publishedAt: publishedAt, publishRef: reference);
+            await ChangeAsync(publishing, PostStatus.Published, "post.published", delivery.Url is null ? null : $"Published: {delivery.Url}",
+                publishedAt: delivery.At ?? publishedAt, delivery: delivery);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             var why = cancellationToken.IsCancellationRequested ? "the gateway shut down" : "a freeze landed";
-            var held = await ChangeAsync(publishing, PostStatus.Held, "post.held",
-                $"Stopped while publishing because {why}; it was not confirmed as sent. Check {account.Id} before releasing it.", unconfirmed: true);
-            if (held is not null)
-            {
-                await deliveries.SettleAsync(held, CancellationToken.None);
-            }
+            await HoldUnconfirmedAsync(publishing, $"Stopped while publishing because {why}; it was not confirmed as sent. Check {account.Id} before releasing it.");
         }
         catch (PublishException e)
         {
-            log.LogWarning(e, "Publishing post {PostId} failed", post.Id);
-            await ChangeAsync(publishing, PostStatus.Failed, "post.failed", $"Publishing failed: {e.Message}");
+            log.LogWarning("Publishing post {PostId} to {Account} failed ({Failure}): {Message}", post.Id, account.Id, e.Failure, e.Message);
+            switch (e.Failure)
+            {
+                case PublishFailure.Uncertain:
+                    await HoldUnconfirmedAsync(publishing, $"{e.Message} It was not sent again{(publisher.Deduplicates ? " after the retries" : ", as the network cannot drop a second copy")}; check {account.Id} before releasing it.");
+                    break;
+                case PublishFailure.RateLimited:
+                    await ChangeAsync(publishing, PostStatus.Held, "post.held",
+                        $"{e.Message} It was not sent, and waiting longer would take it past its moment; reschedule it to send it.");
+                    break;
+                case PublishFailure.Unauthorized:
+                    await connections.NeedsReconnectAsync(account.Id, e.Message, CancellationToken.None);
+                    await ChangeAsync(publishing, PostStatus.Failed, "post.failed", $"Publishing failed: {e.Message}");
+                    break;
+                default:
+                    await ChangeAsync(publishing, PostStatus.Failed, "post.failed", $"Publishing failed: {e.Message}");
+                    break;
+            }
+        }
+    }
+
+    private async Task HoldUnconfirmedAsync(Post publishing, string reason)
+    {
+        var held = await ChangeAsync(publishing, PostStatus.Held, "post.held", reason, unconfirmed: true);
+        if (held is not null)
+        {
+            await deliveries.SettleAsync(held, CancellationToken.None);
         }
     }
 
@@ -155,7 +177,7 @@ public sealed class PublishJob(
         ChangeAsync(post, PostStatus.Held, "post.held", reason, findings: findings);
 
     private async Task<Post?> ChangeAsync(Post post, PostStatus to, string action, string? reason,
-        IReadOnlyList<Finding>? findings = null, DateTimeOffset? publishedAt = null, string? publishRef = null, bool unconfirmed = false)
+        IReadOnlyList<Finding>? findings = null, DateTimeOffset? publishedAt = null, Delivery? delivery = null, bool unconfirmed = false)
     {
         // Not the job's token: once the side effect is decided, its record must be written even during shutdown.
         var changed = await posts.ChangeAsync(new PostChange(post.Id, to, AuditLog.System, action, reason)
@@ -163,22 +185,36 @@ public sealed class PublishJob(
             ExpectedFrom = post.Status,
             Findings = findings,
             PublishedAt = publishedAt,
-            PublishRef = publishRef,
+            PublishRef = delivery?.Reference,
+            PublishUrl = delivery?.Url,
             Unconfirmed = unconfirmed,
         }, CancellationToken.None);
         log.LogInformation("Post {PostId}: {From} -> {To} {Reason}", post.Id, post.Status, changed?.Status.ToString() ?? "(changed meanwhile)", reason);
         return changed;
     }
 
-    private ResiliencePipeline Retries(string postId) => new ResiliencePipelineBuilder { TimeProvider = time }
-        .AddRetry(new RetryStrategyOptions
+    /// <summary>
+    /// Tries again what certainly did not arrive, what may have arrived only where the network drops the second copy,
+    /// and a rate limit only while waiting it out keeps the post within <see cref="GatewayOptions.LateGrace"/>.
+    /// </summary>
+    private ResiliencePipeline<Delivery> Retries(Post post, IPublisher publisher) => new ResiliencePipelineBuilder<Delivery> { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions<Delivery>
         {
-            ShouldHandle = new PredicateBuilder().Handle<PublishException>(e => e.Transient),
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is PublishException e && e.Failure switch
+            {
+                PublishFailure.Transient => true,
+                PublishFailure.Uncertain => publisher.Deduplicates,
+                PublishFailure.RateLimited => time.GetUtcNow() + (e.RetryAfter ?? options.Publishing.RetryDelay) - post.ScheduledAt <= options.LateGrace,
+                _ => false,
+            }),
+            DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is PublishException { Failure: PublishFailure.RateLimited, RetryAfter: { } wait }
+                ? (TimeSpan?)wait
+                : null),
             MaxRetryAttempts = Math.Max(0, options.Publishing.MaxAttempts - 1),
             Delay = options.Publishing.RetryDelay,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
-            OnRetry = args => new ValueTask(audit.AppendAsync(AuditLog.System, "post.publish-retry", postId, new
+            OnRetry = args => new ValueTask(audit.AppendAsync(AuditLog.System, "post.publish-retry", post.Id, new
             {
                 attempt = args.AttemptNumber + 1,
                 error = args.Outcome.Exception?.Message,

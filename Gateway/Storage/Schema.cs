@@ -145,5 +145,26 @@ public static class Schema
         UPDATE posts SET unconfirmed = 1 WHERE status = 'held'
             AND (status_reason LIKE 'Stopped while publishing%' OR status_reason LIKE 'The gateway stopped while this post was being published%');
         """,
+        // An account's connection: its secrets as one Data Protection payload (never plain), and what the network said.
+        // oauth_pending: an authorization on its way through the network's consent page, found again by its state.
+        """
+        CREATE TABLE account_connections (
+            account_id TEXT PRIMARY KEY REFERENCES accounts (id),
+            secret TEXT NULL,
+            identity TEXT NULL,
+            checked_at TEXT NULL,
+            expires_at TEXT NULL,
+            problem TEXT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE oauth_pending (
+            state_hash TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            user_name TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE posts ADD COLUMN publish_url TEXT NULL;
+        """,
     ];
 }

@@ -8,7 +8,7 @@ public sealed class AccountsModel(AccountStore accounts) : GatewayPage
 {
     public static readonly IReadOnlyList<string> Kinds = [Account.Brand, Account.Personal];
 
-    public static readonly IReadOnlyList<string> PublisherTypes = [PublisherSettings.Outbox, PublisherSettings.Webhook];
+    public static IReadOnlyList<string> PublisherTypes => PublisherSettings.Types;
 
     /// <summary>The id of the account being edited (<c>?edit=</c>); empty means the form creates a new one.</summary>
     [BindProperty(SupportsGet = true)]
@@ -65,6 +65,13 @@ public sealed class AccountsModel(AccountStore accounts) : GatewayPage
         public string? Editors { get; set; }
         public string? PublisherType { get; set; } = PublisherSettings.Outbox;
         public string? WebhookUrl { get; set; }
+        public string? Instance { get; set; }
+        public string? Service { get; set; }
+        public string? Handle { get; set; }
+        public string? Author { get; set; }
+
+        /// <summary>A pasted token or app password; never filled in from the stored one.</summary>
+        public string? Secret { get; set; }
 
         public AccountRequest ToRequest() => new(
             Id,
@@ -72,7 +79,17 @@ public sealed class AccountsModel(AccountStore accounts) : GatewayPage
             Kind,
             Language,
             (Editors ?? "").Split([',', ';', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-            new PublisherSettings(PublisherType ?? PublisherSettings.Outbox, string.IsNullOrWhiteSpace(WebhookUrl) ? null : WebhookUrl.Trim()));
+            new PublisherRequest(
+                PublisherType ?? PublisherSettings.Outbox,
+                Url: Blank(WebhookUrl),
+                Instance: Blank(Instance),
+                Service: Blank(Service),
+                Handle: Blank(Handle),
+                Author: Blank(Author),
+                AccessToken: PublisherType == PublisherSettings.Bluesky ? null : Blank(Secret),
+                AppPassword: PublisherType == PublisherSettings.Bluesky ? Blank(Secret) : null));
+
+        private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
         public static AccountForm From(Account account) => new()
         {
@@ -83,6 +100,10 @@ public sealed class AccountsModel(AccountStore accounts) : GatewayPage
             Editors = string.Join(", ", account.Editors),
             PublisherType = account.Publisher.Type,
             WebhookUrl = account.Publisher.Url,
+            Instance = account.Publisher.Instance,
+            Service = account.Publisher.Service,
+            Handle = account.Publisher.Handle,
+            Author = account.Publisher.Author,
         };
     }
 }
