@@ -120,6 +120,12 @@ public static class GatewayHost
 
         services.AddSingleton<IPublisher, OutboxPublisher>();
         services.AddSingleton<IPublisher, WebhookPublisher>();
+        services.AddHttpClient(NetworkCall.ClientName, c =>
+            {
+                c.Timeout = options.Publishing.Timeout;
+                c.DefaultRequestHeaders.UserAgent.ParseAdd("CrisisGateway/1.0 (+publisher)");
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => AddressGuard.CreateHandler(options.Publishing.AllowPrivateAddresses));
         services.AddHttpClient(WebhookPublisher.ClientName, c =>
             {
                 c.Timeout = options.Publishing.Timeout;

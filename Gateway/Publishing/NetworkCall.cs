@@ -11,6 +11,9 @@ namespace Gateway.Publishing;
 /// </summary>
 public static class NetworkCall
 {
+    /// <summary>The HttpClient every network publisher uses: the publishing timeout, the private-address guard.</summary>
+    public const string ClientName = "network";
+
     /// <summary>Sends <paramref name="request"/> and returns the successful answer (the caller disposes it).</summary>
     /// <param name="network">How the network is named in messages: "Mastodon (mastodon.social)".</param>
     public static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request, string network, TimeProvider time, CancellationToken cancellationToken)
