@@ -126,12 +126,6 @@ public static class GatewayHost
                 c.DefaultRequestHeaders.UserAgent.ParseAdd("CrisisGateway/1.0 (+publisher)");
             })
             .ConfigurePrimaryHttpMessageHandler(() => AddressGuard.CreateHandler(options.Publishing.AllowPrivateAddresses));
-        services.AddHttpClient(WebhookPublisher.ClientName, c =>
-            {
-                c.Timeout = options.Publishing.Timeout;
-                c.DefaultRequestHeaders.UserAgent.ParseAdd("CrisisGateway/1.0 (+publisher)");
-            })
-            .ConfigurePrimaryHttpMessageHandler(() => AddressGuard.CreateHandler(options.Publishing.AllowPrivateAddresses));
 
         // Before Quartz's hosted service, so the queue is consistent before the first trigger fires.
         services.AddHostedService<QueueStartup>();

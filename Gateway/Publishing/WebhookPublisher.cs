@@ -10,8 +10,6 @@ namespace Gateway.Publishing;
 /// </summary>
 public sealed class WebhookPublisher(IHttpClientFactory clients, TimeProvider time) : IPublisher
 {
-    public const string ClientName = "webhook-publisher";
-
     public string Type => PublisherSettings.Webhook;
 
     // The receiver's contract (README): it drops a repeated Idempotency-Key.
@@ -32,7 +30,7 @@ public sealed class WebhookPublisher(IHttpClientFactory clients, TimeProvider ti
             }, options: JsonDefaults.Options),
         };
         request.Headers.Add("Idempotency-Key", post.Id);
-        using var response = await NetworkCall.SendAsync(clients.CreateClient(ClientName), request, "The webhook", time, cancellationToken);
+        using var response = await NetworkCall.SendAsync(clients.CreateClient(NetworkCall.ClientName), request, "The webhook", time, cancellationToken);
         var location = response.Headers.Location?.ToString();
         return new Delivery(location ?? $"webhook:{(int)response.StatusCode}", location);
     }
