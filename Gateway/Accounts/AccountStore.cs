@@ -89,11 +89,26 @@ public sealed class AccountStore(Database database, ConnectionStore connections,
                 JsonSerializer.Deserialize<PublisherSettings>(r.Publisher, JsonDefaults.Options)!,
                 r.CreatedAt, r.UpdatedAt)
             {
-                Connection = new Connection(r.Connected != 0, r.Identity, r.CheckedAt, r.ExpiresAt, r.Problem),
+                Connection = new Connection(r.Connected, r.Identity, r.CheckedAt, r.ExpiresAt, r.Problem),
             };
         }).ToArray();
     }
 
-    private sealed record AccountRow(string Id, string Network, string Kind, string Language, string Publisher, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Editor,
-        long Connected, string? Identity, DateTimeOffset? CheckedAt, DateTimeOffset? ExpiresAt, string? Problem);
+    // Settable, not positional: Dapper matches a constructor by column types, which SQLite does not report for computed columns.
+    private sealed class AccountRow
+    {
+        public string Id { get; init; } = "";
+        public string Network { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string Language { get; init; } = "";
+        public string Publisher { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+        public string? Editor { get; init; }
+        public bool Connected { get; init; }
+        public string? Identity { get; init; }
+        public DateTimeOffset? CheckedAt { get; init; }
+        public DateTimeOffset? ExpiresAt { get; init; }
+        public string? Problem { get; init; }
+    }
 }
