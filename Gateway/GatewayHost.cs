@@ -74,6 +74,7 @@ public static class GatewayHost
         services.AddSingleton<UserStore>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<ConnectionStore>();
+        services.AddSingleton<ConnectFlow>();
         // Account secrets and sign-in cookies: the key ring stays with the data it protects.
         services.AddDataProtection()
             .SetApplicationName(ConnectionStore.ApplicationName)
@@ -143,6 +144,10 @@ public static class GatewayHost
                 trigger => trigger.WithIdentity(QueueReconciler.Key.Name, QueueReconciler.Key.Group).StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(QueueReconciler.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
                 job => job.WithIdentity(QueueReconciler.Key));
+            q.ScheduleJob<ConnectionRenewal>(
+                trigger => trigger.WithIdentity(ConnectionRenewal.Key.Name, ConnectionRenewal.Key.Group).StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(ConnectionRenewal.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
+                job => job.WithIdentity(ConnectionRenewal.Key));
             q.UseDefaultThreadPool(10);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

@@ -16,4 +16,7 @@ public sealed class ProblemException(int status, string title, string detail) : 
     public static ProblemException NotFound(string detail) => new(StatusCodes.Status404NotFound, "Not found", detail);
     public static ProblemException Forbidden(string detail) => new(StatusCodes.Status403Forbidden, "Forbidden", detail);
     public static ProblemException Conflict(string detail) => new(StatusCodes.Status409Conflict, "Conflict", detail);
+
+    /// <summary>A social network could not be reached or failed: the request was fine, the network was not.</summary>
+    public static ProblemException BadGateway(string detail) => new(StatusCodes.Status502BadGateway, "Network unavailable", detail);
 }

@@ -59,6 +59,11 @@ public static class Endpoints
         }).RequireAuthorization(Policies.Admin);
         accounts.MapPut("/{id}", async (string id, AccountRequest request, AccountStore store, ClaimsPrincipal actor, CancellationToken ct) =>
             Results.Ok(AccountView.Of(await store.SaveAsync(id, request, create: false, actor.Identity!.Name!, ct)))).RequireAuthorization(Policies.Admin);
+        accounts.MapPost("/{id}/test", async (string id, ConnectFlow connect, AccountStore store, CancellationToken ct) =>
+        {
+            var identity = await connect.TestAsync(id, ct);
+            return Results.Ok(new { identity, account = AccountView.Of((await store.GetAsync(id, ct))!) });
+        }).RequireAuthorization(Policies.Admin);
 
         var posts = api.MapGroup("/posts");
         posts.MapPost("/", async (SubmitPost request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>

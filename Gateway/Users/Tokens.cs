@@ -11,10 +11,7 @@ public static class Tokens
 {
     public const string Prefix = "cg_";
 
-    public static string Create() => Prefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+    public static string Create() => Prefix + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static string Base64UrlEncode(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
