@@ -33,6 +33,7 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         ["GET /api/accounts/{id}"] = "-yyyy",
         ["POST /api/accounts"] = "----y",
         ["PUT /api/accounts/{id}"] = "----y",
+        ["POST /api/accounts/{id}/test"] = "----y",
         ["POST /api/posts"] = "-y--y",
         ["GET /api/posts"] = "-yyyy", // an outsider gets a list, of their own accounts' posts only
         ["GET /api/posts/{id}"] = "-y-yy",
@@ -80,6 +81,9 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         ["GET /admin/accounts"] = "----y",
         ["POST /admin/accounts?handler=Create"] = "----y",
         ["POST /admin/accounts?handler=Update"] = "----y",
+        ["POST /admin/accounts?handler=Test"] = "----y",
+        ["GET /admin/connect/{id}"] = "----y",
+        ["GET /admin/connect/callback"] = "----y",
         ["GET /admin/trends"] = "----y",
         ["POST /admin/trends?handler=Push"] = "----y",
         ["POST /admin/trends?handler=Delete"] = "----y",

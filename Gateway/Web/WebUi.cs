@@ -80,11 +80,7 @@ public static class WebUi
         });
     }
 
-    public static void Map(WebApplication app)
-    {
-        app.MapRazorPages();
-        ConnectEndpoints.Map(app);
-    }
+    public static void Map(WebApplication app) => app.MapRazorPages();
 
     /// <summary>Signs the browser in as the token's user; the token itself is not kept.</summary>
     public static async Task<bool> SignInAsync(HttpContext context, string token, UserStore users)

@@ -80,7 +80,21 @@
     });
   }
 
+  // Accounts: only the fields of the chosen publisher (without script every field shows, each labelled).
+  function publisherFields() {
+    var select = document.querySelector("select[data-publisher-select]");
+    if (!select) { return; }
+    function show() {
+      document.querySelectorAll("[data-publisher]").forEach(function (el) {
+        el.hidden = el.getAttribute("data-publisher").split(" ").indexOf(select.value) < 0;
+      });
+    }
+    select.addEventListener("change", show);
+    show();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    publisherFields();
     localTimes(document);
     confirmations();
     liveCheck();

@@ -4,11 +4,20 @@ using Microsoft.AspNetCore.Mvc;
 namespace Gateway.Web.Pages.Admin;
 
 /// <summary>The accounts posts go to: who may write for each, and how its posts leave the gateway.</summary>
-public sealed class AccountsModel(AccountStore accounts) : GatewayPage
+public sealed class AccountsModel(AccountStore accounts, ConnectFlow connect, Rules.NetworkLimits limits) : GatewayPage
 {
     public static readonly IReadOnlyList<string> Kinds = [Account.Brand, Account.Personal];
 
     public static IReadOnlyList<string> PublisherTypes => PublisherSettings.Types;
+
+    /// <summary>The networks an outbox or webhook account may stand for: those the gateway knows limits of.</summary>
+    public IReadOnlyList<string> Networks => [.. PublisherSettings.Networks.Union(limits.Networks, StringComparer.OrdinalIgnoreCase).Append("outbox")];
+
+    /// <summary>A failed connection attempt, carried over the redirect from the network (see ConnectEndpoints).</summary>
+    [TempData]
+    public string? ConnectError { get; set; }
+
+    public bool CanAuthorize(Account account) => connect.CanAuthorize(account);
 
     /// <summary>The id of the account being edited (<c>?edit=</c>); empty means the form creates a new one.</summary>
     [BindProperty(SupportsGet = true)]
@@ -24,6 +33,7 @@ public sealed class AccountsModel(AccountStore accounts) : GatewayPage
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         await LoadAsync(ct);
+        Error ??= ConnectError;
         if (Editing)
         {
             var account = Accounts.FirstOrDefault(a => a.Id == Edit);
@@ -53,6 +63,19 @@ public sealed class AccountsModel(AccountStore accounts) : GatewayPage
         return Done($"Account '{saved.Id}' saved.", "/Admin/Accounts");
     }, () => LoadAsync(ct));
 
+    public Task<IActionResult> OnPostTestAsync(CancellationToken ct) => AttemptAsync(async () =>
+    {
+        var identity = await connect.TestAsync(Edit ?? "", ct);
+        return Done($"Account '{Edit}' is connected as {identity}.", "/Admin/Accounts", new { edit = Edit });
+    }, async () =>
+    {
+        await LoadAsync(ct);
+        if (Accounts.FirstOrDefault(a => a.Id == Edit) is { } account)
+        {
+            Form = AccountForm.From(account);
+        }
+    });
+
     private async Task LoadAsync(CancellationToken ct) => Accounts = await accounts.ListAsync(ct);
 
     /// <summary>What the form sends; editors are typed as one comma-separated line.</summary>
@@ -75,7 +98,8 @@ public sealed class AccountsModel(AccountStore accounts) : GatewayPage
 
         public AccountRequest ToRequest() => new(
             Id,
-            Network,
+            // The network select is only for stand-ins; a network publisher names its own.
+            PublisherSettings.Networks.Contains(PublisherType ?? "") ? null : Network,
             Kind,
             Language,
             (Editors ?? "").Split([',', ';', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
