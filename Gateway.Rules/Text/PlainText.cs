@@ -147,7 +147,7 @@ public sealed class PlainText
                     Synthetic(code.Content, code.Span.Start + code.DelimiterCount);
                     break;
                 case AutolinkInline autolink:
-                    Synthetic(autolink.Url, autolink.Span.Start + 1);
+                    Copy(autolink.Span.Start + 1, autolink.Url.Length, autolink.Url);
                     break;
                 case HtmlEntityInline entity:
                     Synthetic(entity.Transcoded.ToString(), entity.Span.Start);
@@ -172,7 +172,11 @@ public sealed class PlainText
                         break;
                     }
                     var at = link.UrlSpan.IsEmpty ? link.Span.Start : link.UrlSpan.Start;
-                    Synthetic(label.Length == 0 ? url : " " + url, at);
+                    if (label.Length > 0)
+                    {
+                        Synthetic(" ", at);
+                    }
+                    Copy(at, url.Length, url);
                     break;
                 case ContainerInline container:
                     foreach (var child in container)
