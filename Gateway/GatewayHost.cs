@@ -121,6 +121,8 @@ public static class GatewayHost
 
         services.AddSingleton<IPublisher, OutboxPublisher>();
         services.AddSingleton<IPublisher, WebhookPublisher>();
+        services.AddSingleton<IPublisher, Publishing.Mastodon.MastodonPublisher>();
+        services.AddSingleton<INetworkAuthorization, Publishing.Mastodon.MastodonAuthorization>();
         services.AddHttpClient(NetworkCall.ClientName, c =>
             {
                 c.Timeout = options.Publishing.Timeout;

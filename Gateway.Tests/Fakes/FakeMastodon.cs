@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Tests.Fakes;
+
+/// <summary>
+/// A Mastodon instance on loopback, as its API documentation and source describe it: bearer tokens, statuses from
+/// JSON or form bodies, the 500-character limit and Rails' validation message, idempotency per account and key for an
+/// hour (PostStatusService: the repeat answers the status already made), <c>{"error": "…"}</c> bodies, rack-attack's
+/// 429 with <c>X-RateLimit-Reset</c>, apps and OAuth with PKCE. <see cref="Next"/> decides how it answers a new status.
+/// </summary>
+public sealed class FakeMastodon : IAsyncDisposable
+{
+    public enum Behaviour { Normal, ServerError, DropAfterCreate, RateLimited, InvalidToken, HangBeforeCreate, HangAfterCreate }
+
+    public sealed record Status(string Id, string Text, string? Language, string Visibility, DateTimeOffset CreatedAt, string? IdempotencyKey);
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, Status> _byKey = new();
+    private readonly ConcurrentDictionary<string, (string ClientId, string Challenge, string Redirect)> _codes = new();
+    private readonly ConcurrentDictionary<string, string> _clients = new();
+    private long _ids = 110_000_000_000_000_000;
+
+    public const string Acct = "acme";
+    public const string AccountId = "109000000000000001";
+
+    private FakeMastodon(WebApplication app) => _app = app;
+
+    public string Url => _app.Urls.First();
+
+    /// <summary>Tokens the instance accepts (pasted, or issued by /oauth/token).</summary>
+    public ConcurrentDictionary<string, bool> Tokens { get; } = new();
+
+    public ConcurrentQueue<Status> Statuses { get; } = new();
+
+    /// <summary>How the n-th POST /api/v1/statuses (1-based) is answered.</summary>
+    public Func<int, Behaviour> Next { get; set; } = _ => Behaviour.Normal;
+
+    public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int StatusCalls => _statusCalls;
+
+    private int _statusCalls;
+
+    public static async Task<FakeMastodon> StartAsync(params string[] tokens)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeMastodon(app);
+        foreach (var token in tokens)
+        {
+            fake.Tokens[token] = true;
+        }
+        app.MapPost("/api/v1/statuses", fake.CreateStatusAsync);
+        app.MapGet("/api/v1/accounts/verify_credentials", (HttpContext c) => fake.Authorized(c)
+            ? Results.Json(new { id = AccountId, username = Acct, acct = Acct, display_name = "ACME" })
+            : InvalidToken());
+        app.MapGet("/api/v1/accounts/{id}/statuses", (string id, int? limit, HttpContext c) => !fake.Authorized(c) ? InvalidToken()
+            : id != AccountId ? Results.Json(new { error = "Record not found" }, statusCode: 404)
+            : Results.Json(fake.Statuses.Reverse().Take(Math.Min(limit ?? 20, 40)).Select(fake.Entity)));
+        app.MapGet("/api/v1/statuses/{id}/source", (string id, HttpContext c) => !fake.Authorized(c) ? InvalidToken()
+            : fake.Statuses.FirstOrDefault(s => s.Id == id) is { } s ? Results.Json(new { id = s.Id, text = s.Text, spoiler_text = "" })
+            : Results.Json(new { error = "Record not found" }, statusCode: 404));
+        app.MapPost("/api/v1/apps", async (HttpContext c) =>
+        {
+            var form = await c.Request.ReadFormAsync();
+            if (string.IsNullOrEmpty(form["client_name"]) || string.IsNullOrEmpty(form["redirect_uris"]))
+            {
+                return Results.Json(new { error = "Validation failed: Application name can't be blank, Redirect URI can't be blank" }, statusCode: 422);
+            }
+            var id = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+            fake._clients[id] = form["redirect_uris"]!;
+            return Results.Json(new { id = "1", name = form["client_name"].ToString(), client_id = id, client_secret = "secret-" + id, redirect_uri = form["redirect_uris"].ToString() });
+        });
+        // The person consents at once: the instance sends the browser back with a code bound to the PKCE challenge.
+        app.MapGet("/oauth/authorize", (string client_id, string redirect_uri, string state, string code_challenge, string code_challenge_method) =>
+        {
+            if (!fake._clients.TryGetValue(client_id, out var registered) || registered != redirect_uri || code_challenge_method != "S256")
+            {
+                return Results.BadRequest("invalid_client or redirect_uri");
+            }
+            var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+            fake._codes[code] = (client_id, code_challenge, redirect_uri);
+            return Results.Redirect($"{redirect_uri}?code={code}&state={Uri.EscapeDataString(state)}");
+        });
+        app.MapPost("/oauth/token", async (HttpContext c) =>
+        {
+            var form = await c.Request.ReadFormAsync();
+            var verifier = form["code_verifier"].ToString();
+            var challenge = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+            if (form["grant_type"] != "authorization_code" || !fake._codes.TryRemove(form["code"].ToString(), out var grant)
+                || grant.ClientId != form["client_id"] || form["client_secret"] != "secret-" + grant.ClientId
+                || grant.Redirect != form["redirect_uri"] || grant.Challenge != challenge)
+            {
+                return Results.Json(new { error = "invalid_grant", error_description = "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client." }, statusCode: 400);
+            }
+            var token = "oauth-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+            fake.Tokens[token] = true;
+            return Results.Json(new { access_token = token, token_type = "Bearer", scope = MastodonScopes, created_at = DateTimeOffset.UtcNow.ToUnixTimeSeconds() });
+        });
+        await app.StartAsync();
+        return fake;
+    }
+
+    private const string MastodonScopes = Gateway.Publishing.Mastodon.MastodonAuthorization.Scopes;
+
+    private async Task CreateStatusAsync(HttpContext context)
+    {
+        var n = Interlocked.Increment(ref _statusCalls);
+        if (!Authorized(context))
+        {
+            await InvalidToken().ExecuteAsync(context);
+            return;
+        }
+        var (text, language, visibility) = await ReadStatusAsync(context.Request);
+        var behaviour = Next(n);
+        switch (behaviour)
+        {
+            case Behaviour.InvalidToken:
+                await InvalidToken().ExecuteAsync(context);
+                return;
+            case Behaviour.ServerError:
+                await Results.Json(new { error = "We're sorry, but something went wrong on our end." }, statusCode: 500).ExecuteAsync(context);
+                return;
+            case Behaviour.RateLimited:
+                context.Response.Headers["X-RateLimit-Limit"] = "300";
+                context.Response.Headers["X-RateLimit-Remaining"] = "0";
+                context.Response.Headers["X-RateLimit-Reset"] = DateTimeOffset.UtcNow.AddSeconds(1).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ");
+                await Results.Json(new { error = "Too many requests" }, statusCode: 429).ExecuteAsync(context);
+                return;
+            case Behaviour.HangBeforeCreate:
+                Hanging.TrySetResult();
+                await Release.Task;
+                context.Abort();
+                return;
+        }
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            await Results.Json(new { error = "Validation failed: Text can't be blank" }, statusCode: 422).ExecuteAsync(context);
+            return;
+        }
+        if (text.EnumerateRunes().Count() > 500)
+        {
+            await Results.Json(new { error = "Validation failed: Text character limit of 500 exceeded" }, statusCode: 422).ExecuteAsync(context);
+            return;
+        }
+        var key = context.Request.Headers["Idempotency-Key"].ToString();
+        var status = new Status(Interlocked.Increment(ref _ids).ToString(), text, language, visibility, DateTimeOffset.UtcNow, key.Length == 0 ? null : key);
+        // Mastodon: the key is remembered per account for an hour and a repeat answers the status it made.
+        if (key.Length > 0)
+        {
+            var existing = _byKey.GetOrAdd(key, status);
+            if (!ReferenceEquals(existing, status))
+            {
+                await Results.Json(Entity(existing)).ExecuteAsync(context);
+                return;
+            }
+        }
+        Statuses.Enqueue(status);
+        if (behaviour == Behaviour.DropAfterCreate)
+        {
+            context.Abort();
+            return;
+        }
+        if (behaviour == Behaviour.HangAfterCreate)
+        {
+            Hanging.TrySetResult();
+            await Release.Task;
+            context.Abort();
+            return;
+        }
+        await Results.Json(Entity(status)).ExecuteAsync(context);
+    }
+
+    private static async Task<(string? Text, string? Language, string Visibility)> ReadStatusAsync(HttpRequest request)
+    {
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync();
+            return (form["status"], form["language"], form["visibility"].ToString() is { Length: > 0 } v ? v : "public");
+        }
+        using var json = await JsonDocument.ParseAsync(request.Body);
+        string? Field(string name) => json.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return (Field("status"), Field("language"), Field("visibility") ?? "public");
+    }
+
+    private object Entity(Status s) => new
+    {
+        id = s.Id,
+        created_at = s.CreatedAt.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+        visibility = s.Visibility,
+        language = s.Language,
+        uri = $"{Url}/users/{Acct}/statuses/{s.Id}",
+        url = $"{Url}/@{Acct}/{s.Id}",
+        content = "<p>" + System.Net.WebUtility.HtmlEncode(s.Text) + "</p>",
+        account = new { id = AccountId, username = Acct, acct = Acct },
+    };
+
+    private bool Authorized(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.Ordinal) && Tokens.ContainsKey(header["Bearer ".Length..]);
+    }
+
+    private static IResult InvalidToken() => Results.Json(new { error = "The access token is invalid" }, statusCode: 401);
+
+    public async ValueTask DisposeAsync()
+    {
+        Release.TrySetResult();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using Gateway.Tests.Fakes;
+using Gateway.Tests.Support;
+using static Gateway.Tests.Fakes.FakeMastodon;
+
+namespace Gateway.Tests.Networks;
+
+/// <summary>The Mastodon publisher against a fake instance on loopback: one status per post, whatever goes wrong.</summary>
+public sealed class MastodonPublisherTests
+{
+    private const string Token = "pasted-token-1";
+
+    private static async Task<(TestGateway Gateway, HttpClient Admin)> StartAsync(FakeMastodon fake, Dictionary<string, string?>? settings = null)
+    {
+        var gateway = new TestGateway(settings: settings);
+        var admin = await gateway.SignInAsync("root", "admin");
+        var created = await admin.PostJsonAsync("/api/accounts", new
+        {
+            id = "acme", kind = "brand", language = "en-GB", publisher = new { type = "mastodon", instance = fake.Url, accessToken = Token },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (gateway, admin);
+    }
+
+    private static async Task<string> SubmitAsync(HttpClient admin, string body = "Storm update: **all stores** are open. See [the list](https://example.org/stores).") =>
+        (await admin.SubmitAsync("acme", body, DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
+
+    [Fact]
+    public async Task A_post_becomes_one_status_as_plain_text_with_its_id_and_address_stored()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        var (gateway, admin) = await StartAsync(fake);
+        using var _ = gateway;
+
+        var id = await SubmitAsync(admin);
+        Assert.Equal("published", await admin.WaitForStatusAsync(id, "published", "failed", "held"));
+
+        var status = Assert.Single(fake.Statuses);
+        Assert.Equal("Storm update: all stores are open. See the list https://example.org/stores.", status.Text);
+        Assert.Equal("en", status.Language);
+        Assert.Equal("public", status.Visibility);
+        Assert.StartsWith($"crisis-gateway-{id}-", status.IdempotencyKey);
+        var post = await admin.GetPostAsync(id);
+        Assert.Equal(status.Id, post.GetProperty("publishRef").GetString());
+        Assert.Equal($"{fake.Url}/@{Acct}/{status.Id}", post.GetProperty("publishUrl").GetString());
+        var audit = await admin.GetStringAsync($"/api/audit?subject={id}&action=post.published");
+        Assert.Contains(status.Id, audit);
+    }
+
+    [Theory]
+    [InlineData(Behaviour.DropAfterCreate)]
+    [InlineData(Behaviour.ServerError)]
+    public async Task A_lost_answer_or_a_5xx_is_retried_with_the_same_key_and_makes_exactly_one_status(Behaviour first)
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        fake.Next = n => n == 1 ? first : Behaviour.Normal;
+        var (gateway, admin) = await StartAsync(fake);
+        using var _ = gateway;
+
+        var id = await SubmitAsync(admin);
+        Assert.Equal("published", await admin.WaitForStatusAsync(id, "published", "failed", "held"));
+        Assert.Equal(2, fake.StatusCalls);
+        var status = Assert.Single(fake.Statuses);
+        Assert.Equal(status.Id, (await admin.GetPostAsync(id)).GetProperty("publishRef").GetString());
+    }
+
+    [Fact]
+    public async Task A_rate_limit_within_the_grace_is_waited_out()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        fake.Next = n => n == 1 ? Behaviour.RateLimited : Behaviour.Normal;
+        var (gateway, admin) = await StartAsync(fake, new() { ["Gateway:LateGrace"] = "00:00:30" });
+        using var _ = gateway;
+
+        var id = await SubmitAsync(admin);
+        Assert.Equal("published", await admin.WaitForStatusAsync(id, "published", "failed", "held"));
+        Assert.Single(fake.Statuses);
+    }
+
+    [Fact]
+    public async Task A_refused_token_fails_the_post_and_marks_the_account_for_reconnecting()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        fake.Next = _ => Behaviour.InvalidToken;
+        var (gateway, admin) = await StartAsync(fake);
+        using var _ = gateway;
+
+        var id = await SubmitAsync(admin);
+        Assert.Equal("failed", await admin.WaitForStatusAsync(id, "published", "failed", "held"));
+        Assert.Equal(1, fake.StatusCalls); // never retried
+        Assert.Contains("reconnect the account", (await admin.GetPostAsync(id)).GetProperty("statusReason").GetString());
+        var publisher = (await (await admin.GetAsync("/api/accounts/acme")).ReadJsonAsync()).GetProperty("publisher");
+        Assert.True(publisher.GetProperty("needsReconnect").GetBoolean());
+        Assert.Contains("The access token is invalid", publisher.GetProperty("problem").GetString());
+    }
+
+    [Fact]
+    public async Task A_validation_error_fails_the_post_quoting_mastodon()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        var (gateway, admin) = await StartAsync(fake);
+        using var _ = gateway;
+
+        // Only an image, which is no text at all to Mastodon.
+        var id = await SubmitAsync(admin, "![](https://example.org/a.png)");
+        Assert.Equal("failed", await admin.WaitForStatusAsync(id, "published", "failed", "held"));
+        Assert.Contains("Validation failed: Text can't be blank", (await admin.GetPostAsync(id)).GetProperty("statusReason").GetString());
+        Assert.Empty(fake.Statuses);
+    }
+
+    [Theory]
+    [InlineData(Behaviour.HangAfterCreate, "published", 1)]
+    [InlineData(Behaviour.HangBeforeCreate, "held", 0)]
+    public async Task A_freeze_mid_send_holds_the_post_and_asking_the_instance_settles_it(Behaviour hang, string settled, int statuses)
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        fake.Next = n => n == 1 ? hang : Behaviour.Normal;
+        var (gateway, admin) = await StartAsync(fake);
+        using var _ = gateway;
+
+        var id = await SubmitAsync(admin);
+        await fake.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await admin.FreezeAsync()).StatusCode);
+        fake.Release.TrySetResult();
+
+        // The freeze returned once the send was stopped and settled by reading the account's statuses.
+        var post = await admin.GetPostAsync(id);
+        Assert.Equal(settled, post.GetProperty("status").GetString());
+        Assert.False(post.TryGetProperty("unconfirmed", out var u) && u.GetBoolean());
+        Assert.Equal(statuses, fake.Statuses.Count);
+        Assert.Equal(1, fake.StatusCalls); // asked, never sent again
+        var audit = await admin.GetStringAsync($"/api/audit?subject={id}");
+        Assert.Contains(settled == "published" ? "Confirmed by mastodon" : "post.unsent", audit);
+    }
+
+    [Fact]
+    public async Task An_admin_connects_the_account_through_the_instance_and_the_test_names_it()
+    {
+        await using var fake = await FakeMastodon.StartAsync();
+        using var gateway = new TestGateway();
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme", network: "", publisher: new { type = "mastodon", instance = fake.Url });
+        using var page = await WebSession.SignInAsync(gateway, "connector", "admin");
+
+        var start = await page.GetAsync("/admin/connect/acme");
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        Assert.StartsWith($"{fake.Url}/oauth/authorize?", start.Headers.Location!.ToString());
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var consent = await browser.GetAsync(start.Headers.Location);
+        var callback = consent.Headers.Location!;
+        Assert.Equal("/admin/connect/callback", callback.AbsolutePath);
+
+        // Someone else cannot use the state; the admin who started can, once.
+        using (var other = await WebSession.SignInAsync(gateway, "other-admin", "admin"))
+        {
+            await other.GetAsync(callback.PathAndQuery);
+        }
+        var back = await page.GetAsync(callback.PathAndQuery);
+        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+        var publisher = (await (await admin.GetAsync("/api/accounts/acme")).ReadJsonAsync()).GetProperty("publisher");
+        Assert.False(publisher.GetProperty("connected").GetBoolean()); // the other admin's attempt spent the state
+
+        var again = await page.GetAsync("/admin/connect/acme");
+        var code = (await browser.GetAsync(again.Headers.Location)).Headers.Location!;
+        var done = await page.GetAsync(code.PathAndQuery);
+        Assert.Equal("/admin/accounts?edit=acme", done.Headers.Location!.ToString());
+        Assert.Contains("connected as @acme@127.0.0.1", await page.GetHtmlAsync("/admin/accounts?edit=acme"));
+        publisher = (await (await admin.GetAsync("/api/accounts/acme")).ReadJsonAsync()).GetProperty("publisher");
+        Assert.True(publisher.GetProperty("connected").GetBoolean());
+        Assert.Equal("@acme@127.0.0.1", publisher.GetProperty("identity").GetString());
+
+        var test = await admin.PostAsync("/api/accounts/acme/test", null);
+        Assert.Equal("@acme@127.0.0.1", (await test.ReadJsonAsync()).GetProperty("identity").GetString());
+        fake.Tokens.Clear(); // revoked on the instance
+        var refused = await admin.PostAsync("/api/accounts/acme/test", null);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("reconnect", (await refused.ReadJsonAsync()).GetProperty("detail").GetString());
+    }
+}
