@@ -123,6 +123,15 @@ public static class GatewayHost
         services.AddSingleton<IPublisher, WebhookPublisher>();
         services.AddSingleton<IPublisher, Publishing.Mastodon.MastodonPublisher>();
         services.AddSingleton<INetworkAuthorization, Publishing.Mastodon.MastodonAuthorization>();
+        services.AddSingleton<BearerTokens>();
+        services.AddSingleton<Publishing.X.XAuthorization>();
+        services.AddSingleton<INetworkAuthorization>(sp => sp.GetRequiredService<Publishing.X.XAuthorization>());
+        services.AddSingleton<Publishing.X.XPublisher>();
+        services.AddSingleton<IPublisher>(sp => sp.GetRequiredService<Publishing.X.XPublisher>());
+        services.AddSingleton<Publishing.LinkedIn.LinkedInAuthorization>();
+        services.AddSingleton<INetworkAuthorization>(sp => sp.GetRequiredService<Publishing.LinkedIn.LinkedInAuthorization>());
+        services.AddSingleton<Publishing.LinkedIn.LinkedInPublisher>();
+        services.AddSingleton<IPublisher>(sp => sp.GetRequiredService<Publishing.LinkedIn.LinkedInPublisher>());
         services.AddHttpClient(NetworkCall.ClientName, c =>
             {
                 c.Timeout = options.Publishing.Timeout;

@@ -77,4 +77,9 @@ public sealed class PublishException(string message, PublishFailure failure, Exc
 
     /// <summary>How long the network asked to wait (429 <c>Retry-After</c>), when it said.</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
+    /// The network's HTTP status, when it answered: a 401 (the token expired) is worth a renewal, a 403 (not allowed) is not.
+    /// </summary>
+    public System.Net.HttpStatusCode? Status { get; init; }
 }

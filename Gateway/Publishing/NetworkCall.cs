@@ -16,7 +16,12 @@ public static class NetworkCall
 
     /// <summary>Sends <paramref name="request"/> and returns the successful answer (the caller disposes it).</summary>
     /// <param name="network">How the network is named in messages: "Mastodon (mastodon.social)".</param>
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request, string network, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="classify">
+    /// Where a network means something else by a status than most do (X answers a duplicate post with 403, a token
+    /// endpoint a revoked grant with 400): the failure for a status and the network's own words, null for the usual one.
+    /// </param>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request, string network, TimeProvider time, CancellationToken cancellationToken,
+        Func<HttpStatusCode, string?, PublishFailure?>? classify = null)
     {
         HttpResponseMessage response;
         try
@@ -46,27 +51,36 @@ public static class NetworkCall
         }
         using (response)
         {
-            throw await FailureAsync(response, network, time, cancellationToken);
+            throw await FailureAsync(response, network, time, cancellationToken, classify);
         }
     }
 
     /// <summary>What an unsuccessful answer means; <paramref name="response"/> is read, not disposed.</summary>
-    public static async Task<PublishException> FailureAsync(HttpResponseMessage response, string network, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<PublishException> FailureAsync(HttpResponseMessage response, string network, TimeProvider time, CancellationToken cancellationToken,
+        Func<HttpStatusCode, string?, PublishFailure?>? classify = null)
     {
         var status = (int)response.StatusCode;
         var said = await MessageAsync(response, cancellationToken);
         var quoted = said is null ? $"{status} {response.ReasonPhrase}" : $"{status}: {said}";
-        return response.StatusCode switch
+        var failure = classify?.Invoke(response.StatusCode, said) ?? response.StatusCode switch
         {
-            HttpStatusCode.TooManyRequests => new PublishException($"{network} is rate-limiting the account ({quoted}).", PublishFailure.RateLimited)
-            {
-                RetryAfter = RetryAfter(response, time),
-            },
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
-                new PublishException($"{network} refused the account's credentials ({quoted}); reconnect the account.", PublishFailure.Unauthorized),
-            HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError =>
-                new PublishException($"{network} failed while handling the post ({quoted}); it may have received it.", PublishFailure.Uncertain),
-            _ => new PublishException($"{network} refused the post: {said ?? $"{status} {response.ReasonPhrase}"}", PublishFailure.Rejected),
+            HttpStatusCode.TooManyRequests => PublishFailure.RateLimited,
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => PublishFailure.Unauthorized,
+            HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError => PublishFailure.Uncertain,
+            _ => PublishFailure.Rejected,
+        };
+        var message = failure switch
+        {
+            PublishFailure.RateLimited => $"{network} is rate-limiting the account ({quoted}).",
+            PublishFailure.Unauthorized => $"{network} refused the account's credentials ({quoted}); reconnect the account.",
+            PublishFailure.Uncertain => $"{network} failed while handling the post ({quoted}); it may have received it.",
+            PublishFailure.Transient => $"{network} could not take it now ({quoted}); it was not received.",
+            _ => $"{network} refused the post: {said ?? $"{status} {response.ReasonPhrase}"}",
+        };
+        return new PublishException(message, failure)
+        {
+            RetryAfter = failure == PublishFailure.RateLimited ? RetryAfter(response, time) : null,
+            Status = response.StatusCode,
         };
     }
 
@@ -93,25 +107,34 @@ public static class NetworkCall
             {
                 return null;
             }
-            foreach (var name in (string[])["error_description", "message", "detail", "error"])
-            {
-                if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s)
-                {
-                    return Short(s);
-                }
-            }
-            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0
-                && errors[0].ValueKind == JsonValueKind.Object && errors[0].TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
-            {
-                return Short(m.GetString()!);
-            }
-            return null;
+            // X's invalid-request problem says "One or more parameters to your request was invalid." in `detail`
+            // and what was wrong in `errors[0].message`, so the specific words come before `detail`.
+            return Said(root, "error_description", "message") ?? FirstError(root) ?? Said(root, "detail", "error");
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static string? Said(JsonElement root, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s)
+            {
+                return Short(s);
+            }
+        }
+        return null;
+    }
+
+    private static string? FirstError(JsonElement root) =>
+        root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0
+            && errors[0].ValueKind == JsonValueKind.Object && errors[0].TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
+            && m.GetString() is { Length: > 0 } s
+            ? Short(s)
+            : null;
 
     /// <summary>
     /// How long a 429 asks to wait: <c>Retry-After</c> (seconds or a date), else the reset time of the rate-limit

@@ -1,0 +1,255 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Tests.Fakes;
+
+/// <summary>
+/// LinkedIn's versioned REST API as learn.microsoft.com/linkedin describes it: <c>POST /rest/posts</c> with
+/// <c>LinkedIn-Version: YYYYMM</c> and <c>X-Restli-Protocol-Version: 2.0.0</c>, every required field of a text post,
+/// the author an organization the member administers (<c>w_organization_social</c>) or the member
+/// (<c>w_member_social</c>), commentary read as little text (cut at the first unescaped reserved character, as LinkedIn
+/// does), answered <c>201</c> with <c>x-restli-id</c>; <c>GET /rest/organizations/{id}</c>; <c>GET /v2/userinfo</c>;
+/// Rest.li error bodies; 429 without a Retry-After (the limits are daily, reset at midnight UTC); 3-legged OAuth at
+/// <c>/oauth/v2/authorization</c> and <c>/oauth/v2/accessToken</c> with the secret in the form and programmatic
+/// refresh tokens that stay the same.
+/// </summary>
+public sealed partial class FakeLinkedIn : FakeNetwork
+{
+    public const string ClientId = "li-client-id";
+    public const string ClientSecret = "li-client-secret";
+    public const string Member = "hF7c2mQx9T";
+    public const string MemberName = "Dana Reyes";
+    public const string Organization = "2414183";
+    public const string OrganizationName = "Acme Relief";
+
+    private long _nextId = 7_200_000_000_000_000_000;
+
+    private FakeLinkedIn() : base(new FakeOAuth(new FakeOAuth.Rules(
+        ClientId, ClientSecret, SecretInForm: true, PkceRequired: false, RotatesRefresh: false, RefreshOn: null,
+        AccessLifetime: TimeSpan.FromDays(60), RefreshLifetime: TimeSpan.FromDays(365),
+        InvalidGrant: "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired.")))
+    {
+        OAuth.ConsentAs = Member;
+    }
+
+    public static async Task<FakeLinkedIn> StartAsync()
+    {
+        var fake = new FakeLinkedIn();
+        await fake.ListenAsync();
+        return fake;
+    }
+
+    public static readonly string[] AllScopes = ["w_organization_social", "rw_organization_admin", "openid", "profile", "w_member_social"];
+
+    public (string Access, string? Refresh) Token(TimeSpan? lifetime = null, bool refresh = false) => OAuth.Issue(Member, AllScopes, lifetime, refresh);
+
+    public Dictionary<string, string?> Settings() => new()
+    {
+        ["Gateway:Publishing:LinkedIn:BaseUrl"] = Url,
+        ["Gateway:Publishing:LinkedIn:OAuthUrl"] = Url + "/oauth/v2",
+        ["Gateway:Publishing:LinkedIn:ClientId"] = ClientId,
+        ["Gateway:Publishing:LinkedIn:ClientSecret"] = ClientSecret,
+    };
+
+    protected override void Map(WebApplication app)
+    {
+        OAuth.Map(app, "/oauth/v2/authorization", "/oauth/v2/accessToken");
+        app.MapPost("/rest/posts", async (HttpContext context) =>
+        {
+            if (Refused(context, scope: null) is { } refused)
+            {
+                return refused;
+            }
+            var trouble = NextTrouble();
+            if (trouble == Trouble.RateLimited)
+            {
+                return Error(429, "Resource level throttle APPLICATION DAY limit for calls to this resource is reached.", "TOO_MANY_REQUESTS", 101);
+            }
+            if (trouble == Trouble.Revoked)
+            {
+                return Error(401, "The token used in the request has been revoked by the user", "REVOKED_ACCESS_TOKEN", 65601);
+            }
+            if (!(context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) ?? false))
+            {
+                return Error(415, "Unsupported Media Type: expected application/json");
+            }
+            if (await ReadJsonAsync(context.Request) is not { ValueKind: JsonValueKind.Object } body)
+            {
+                return Error(400, "Unable to parse the request body as JSON.");
+            }
+            foreach (var (path, check) in Required)
+            {
+                if (Field(body, path) is not { } value)
+                {
+                    return Validation(path, "field is required but not found and has no default value", "FIELD_REQUIRED");
+                }
+                if (!check(value))
+                {
+                    return Validation(path, $"value {value.GetRawText()} is not valid here", "INVALID_VALUE");
+                }
+            }
+            var author = body.GetProperty("author").GetString()!;
+            var token = OAuth.Authenticate(context, "w_organization_social").Token!;
+            var allowed = author == $"urn:li:organization:{Organization}" && token.Scopes.Contains("w_organization_social") && token.Subject == Member
+                || author == $"urn:li:person:{token.Subject}" && token.Scopes.Contains("w_member_social");
+            if (!allowed)
+            {
+                return Error(403, $"Not enough permissions to access: partnerApiPostsExternal.CREATE.{context.Request.Headers["LinkedIn-Version"]}", "ACCESS_DENIED", 100);
+            }
+            if (trouble == Trouble.Invalid)
+            {
+                return Validation("/commentary", "Commentary is not valid: it contains a link that is not allowed", "INVALID_VALUE");
+            }
+            var shown = Shown(body.GetProperty("commentary").GetString()!);
+            if (Posts.FirstOrDefault(p => p.Author == author && p.Text == shown) is { } earlier)
+            {
+                return Error(422, $"Content is a duplicate of {earlier.Id}", "DUPLICATE_POST");
+            }
+            var urn = $"urn:li:share:{Interlocked.Increment(ref _nextId)}";
+            Posts.Enqueue(new FakePost(urn, author, shown, context.Connection.Id));
+            if (await AfterCreateAsync(trouble, context, new { status = 503, message = "Service Unavailable" }))
+            {
+                return Results.Empty;
+            }
+            context.Response.Headers["x-restli-id"] = urn;
+            return Results.StatusCode(201);
+        });
+        app.MapGet("/rest/organizations/{id}", (string id, HttpContext context) =>
+        {
+            if (Refused(context, "rw_organization_admin") is { } refused)
+            {
+                return refused;
+            }
+            return id == Organization
+                ? Results.Json(new { id = long.Parse(id), localizedName = OrganizationName, vanityName = "acme-relief" })
+                : Error(404, $"Organization {id} does not exist", "NOT_FOUND");
+        });
+        app.MapGet("/v2/userinfo", (HttpContext context) =>
+        {
+            var (token, problem) = OAuth.Authenticate(context, "profile");
+            if (problem is not null)
+            {
+                return problem == "scope" ? Error(403, "Not enough permissions to access: userinfo.GET.NO_VERSION", "ACCESS_DENIED", 100) : Unauthorized(problem);
+            }
+            return Results.Json(new { sub = token!.Subject, name = MemberName, given_name = "Dana", family_name = "Reyes", email_verified = true });
+        });
+    }
+
+    private static readonly (string Path, Func<JsonElement, bool> Check)[] Required =
+    [
+        ("/author", v => v.ValueKind == JsonValueKind.String && AuthorPattern().IsMatch(v.GetString()!)),
+        ("/commentary", v => v.ValueKind == JsonValueKind.String && v.GetString()!.Length is > 0 and <= 3000),
+        ("/visibility", v => v.ValueKind == JsonValueKind.String && v.GetString() is "PUBLIC" or "CONNECTIONS" or "LOGGED_IN"),
+        ("/distribution", v => v.ValueKind == JsonValueKind.Object),
+        ("/distribution/feedDistribution", v => v.ValueKind == JsonValueKind.String && v.GetString() is "MAIN_FEED" or "NONE"),
+        ("/distribution/targetEntities", v => v.ValueKind == JsonValueKind.Array),
+        ("/distribution/thirdPartyDistributionChannels", v => v.ValueKind == JsonValueKind.Array),
+        ("/lifecycleState", v => v.ValueKind == JsonValueKind.String && v.GetString() == "PUBLISHED"),
+        ("/isReshareDisabledByAuthor", v => v.ValueKind is JsonValueKind.True or JsonValueKind.False),
+    ];
+
+    /// <summary>The versioned-API headers, then the token. Null when the request may go on.</summary>
+    private IResult? Refused(HttpContext context, string? scope)
+    {
+        var version = context.Request.Headers["LinkedIn-Version"].ToString();
+        if (version.Length == 0)
+        {
+            return Error(400, "A version must be present. Please specify a version by adding the LinkedIn-Version header.", "VERSION_MISSING");
+        }
+        if (!VersionPattern().IsMatch(version) || string.CompareOrdinal(version, "202401") < 0)
+        {
+            return Error(426, $"Requested version {version} is not active", "NONEXISTENT_VERSION");
+        }
+        if (context.Request.Headers["X-Restli-Protocol-Version"] != "2.0.0")
+        {
+            return Error(400, "The Rest.li protocol version must be 2.0.0 for this resource (X-Restli-Protocol-Version header).");
+        }
+        var problem = OAuth.Authenticate(context, scope ?? "w_organization_social").Problem;
+        return problem switch
+        {
+            null => null,
+            "scope" when scope is null => null, // a member token may post as the member: checked against the author
+            "scope" => Error(403, $"Not enough permissions to access: {context.Request.Path}", "ACCESS_DENIED", 100),
+            _ => Unauthorized(problem),
+        };
+    }
+
+    private static IResult Unauthorized(string problem) => problem == "expired"
+        ? Error(401, "The token used in the request has expired", "EXPIRED_ACCESS_TOKEN", 65601)
+        : Error(401, "Invalid access token", "INVALID_ACCESS_TOKEN", 65600);
+
+    private static IResult Error(int status, string message, string? code = null, int? serviceErrorCode = null)
+    {
+        var body = new Dictionary<string, object> { ["status"] = status, ["message"] = message };
+        if (code is not null)
+        {
+            body["code"] = code;
+        }
+        if (serviceErrorCode is not null)
+        {
+            body["serviceErrorCode"] = serviceErrorCode;
+        }
+        return Results.Json(body, statusCode: status);
+    }
+
+    private static IResult Validation(string path, string description, string code) =>
+        Results.Json(new
+        {
+            errorDetailType = "com.linkedin.common.error.BadRequest",
+            message = $"ERROR :: {path} :: {description}\n",
+            errorDetails = new { inputErrors = new[] { new { description, input = new { inputPath = new { fieldPath = path } }, code } } },
+            status = 422,
+        }, statusCode: 422);
+
+    private static JsonElement? Field(JsonElement body, string path)
+    {
+        var current = body;
+        foreach (var name in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(name, out current))
+            {
+                return null;
+            }
+        }
+        return current;
+    }
+
+    /// <summary>
+    /// The text LinkedIn shows for little-text commentary: escapes undone, hashtags kept, and everything from the first
+    /// unescaped reserved character on lost, as LinkedIn silently does.
+    /// </summary>
+    public static string Shown(string commentary)
+    {
+        var shown = new StringBuilder();
+        for (var i = 0; i < commentary.Length; i++)
+        {
+            var c = commentary[i];
+            if (c == '\\' && i + 1 < commentary.Length)
+            {
+                shown.Append(commentary[++i]);
+            }
+            else if (c == '#' && i + 1 < commentary.Length && char.IsLetterOrDigit(commentary, i + 1))
+            {
+                shown.Append(c);
+            }
+            else if (@"\|{}@[]()<>#*_~".Contains(c))
+            {
+                break;
+            }
+            else
+            {
+                shown.Append(c);
+            }
+        }
+        return shown.ToString();
+    }
+
+    [GeneratedRegex("^urn:li:(organization:[0-9]+|person:[A-Za-z0-9_-]+)$")]
+    private static partial Regex AuthorPattern();
+
+    [GeneratedRegex("^20[0-9]{2}(0[1-9]|1[0-2])$")]
+    private static partial Regex VersionPattern();
+}

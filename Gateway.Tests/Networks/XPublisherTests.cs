@@ -1,0 +1,339 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Gateway.Accounts;
+using Gateway.Publishing;
+using Gateway.Publishing.X;
+using Gateway.Rules.Text;
+using Gateway.Tests.Fakes;
+using Gateway.Tests.Support;
+using Gateway.Users;
+using static Gateway.Tests.Networks.NetworkHarness;
+
+namespace Gateway.Tests.Networks;
+
+/// <summary>The X publisher through a whole gateway against <see cref="FakeX"/>: every way a send ends, and never twice.</summary>
+public sealed class XPublisherTests
+{
+    private static async Task<(FakeX X, TestGateway Gateway, HttpClient Admin)> StartAsync(Dictionary<string, string?>? settings = null, string? accessToken = null)
+    {
+        var x = await FakeX.StartAsync();
+        var all = x.Settings();
+        foreach (var (key, value) in settings ?? [])
+        {
+            all[key] = value;
+        }
+        var (gateway, admin) = await NetworkHarness.StartAsync(all, "acme-x", new { type = "x", accessToken = accessToken ?? x.Token().Access });
+        return (x, gateway, admin);
+    }
+
+    [Fact]
+    public async Task A_post_is_published_once_with_its_id_and_address()
+    {
+        var (x, gateway, admin) = await StartAsync();
+        await using var _ = x;
+        using var __ = gateway;
+        const string markdown = "Our **spring range** is in stores: [see it](https://example.org/spring).";
+
+        var post = await PublishAsync(admin, "acme-x", markdown);
+
+        Assert.Equal("published", post.Status());
+        var created = Assert.Single(x.Posts);
+        Assert.Equal(PlainText.Render(markdown).Text, created.Text);
+        Assert.Equal(created.Id, post.Text("publishRef"));
+        Assert.Equal($"https://x.com/i/web/status/{created.Id}", post.Text("publishUrl"));
+        Assert.Equal("@" + FakeX.Username, await ((IConnectionCheck)gateway.Service<XPublisher>()).VerifyAsync(
+            (await gateway.Service<AccountStore>().GetAsync("acme-x"))!, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_response_lost_on_a_reused_connection_leaves_one_post_and_the_gateway_holds_it_unconfirmed()
+    {
+        var (x, gateway, admin) = await StartAsync();
+        await using var _ = x;
+        using var __ = gateway;
+        Assert.Equal("published", (await PublishAsync(admin, "acme-x", "First post of the day.")).Status()); // warms a pooled connection
+
+        x.Troubles.Enqueue(Trouble.CloseAfterCreate);
+        var post = await PublishAsync(admin, "acme-x", "Second post of the day.");
+        await Task.Delay(TimeSpan.FromSeconds(2)); // anything sent again would arrive by now
+
+        Assert.Equal("held", post.Status());
+        Assert.True(post.Unconfirmed());
+        Assert.Contains("dropped the connection", post.Reason());
+        Assert.Contains("not sent again", post.Reason());
+
+        x.Troubles.Enqueue(Trouble.DropAfterCreate); // a reset instead of a clean close
+        var reset = await PublishAsync(admin, "acme-x", "Third post of the day.");
+        Assert.Equal("held", reset.Status());
+        Assert.True(reset.Unconfirmed());
+        Assert.Contains("dropped the connection", reset.Reason());
+        Assert.Equal(3, x.Posts.Count);
+        Assert.Equal(3, x.Requests.Count(r => r.Request == "POST /2/tweets"));
+        // The cleanly closed send went over the connection the first post had opened: the pool's re-send case.
+        var posts = x.Posts.ToArray();
+        Assert.Equal(posts[0].Connection, posts[1].Connection);
+        Assert.Equal(0, await RetriesAsync(admin, post.GetProperty("id").GetString()!));
+    }
+
+    [Fact]
+    public async Task The_connection_pool_does_send_a_bodiless_request_again_after_a_drop_on_a_reused_connection()
+    {
+        // The control for the test above: the same drop on a reused connection makes SocketsHttpHandler send a GET again
+        // (on a new connection), so the single POST there is the handler holding back, not the fake failing to provoke it.
+        var (x, gateway, admin) = await StartAsync();
+        await using var _ = x;
+        using var __ = gateway;
+        var check = (IConnectionCheck)gateway.Service<XPublisher>();
+        var account = (await gateway.Service<AccountStore>().GetAsync("acme-x"))!;
+        await check.VerifyAsync(account, CancellationToken.None);
+
+        x.Troubles.Enqueue(Trouble.CloseAfterCreate);
+        Assert.Equal("@" + FakeX.Username, await check.VerifyAsync(account, CancellationToken.None));
+
+        var gets = x.Requests.Where(r => r.Request == "GET /2/users/me").ToArray();
+        Assert.Equal(3, gets.Length);
+        Assert.Equal(gets[0].Connection, gets[1].Connection);
+        Assert.NotEqual(gets[1].Connection, gets[2].Connection);
+    }
+
+    [Fact]
+    public async Task A_5xx_after_the_post_was_made_is_held_unconfirmed_and_not_sent_again()
+    {
+        var (x, gateway, admin) = await StartAsync();
+        await using var _ = x;
+        using var __ = gateway;
+        x.Troubles.Enqueue(Trouble.ServerErrorAfterCreate);
+
+        var post = await PublishAsync(admin, "acme-x", "Stores open at nine.");
+
+        Assert.Equal("held", post.Status());
+        Assert.True(post.Unconfirmed());
+        Assert.Contains("503", post.Reason());
+        Assert.Single(x.Posts);
+        Assert.Single(x.Requests, r => r.Request == "POST /2/tweets");
+    }
+
+    [Fact]
+    public async Task A_send_that_times_out_is_held_unconfirmed_and_not_sent_again()
+    {
+        var (x, gateway, admin) = await StartAsync(new() { ["Gateway:Publishing:Timeout"] = "00:00:01" });
+        await using var _ = x;
+        using var __ = gateway;
+        x.Troubles.Enqueue(Trouble.HangAfterCreate);
+
+        var post = await PublishAsync(admin, "acme-x", "Stores open at ten.");
+
+        Assert.Equal("held", post.Status());
+        Assert.True(post.Unconfirmed());
+        Assert.Contains("did not answer in time", post.Reason());
+        Assert.Single(x.Posts);
+        Assert.Single(x.Requests, r => r.Request == "POST /2/tweets");
+    }
+
+    [Fact]
+    public async Task A_rate_limit_that_resets_within_the_late_grace_is_waited_out_and_one_beyond_it_holds_the_post()
+    {
+        var (x, gateway, admin) = await StartAsync();
+        await using var _ = x;
+        using var __ = gateway;
+
+        x.RateLimitReset = TimeSpan.FromSeconds(2);
+        x.Troubles.Enqueue(Trouble.RateLimited);
+        var waited = await PublishAsync(admin, "acme-x", "Doors open at eight.");
+        Assert.Equal("published", waited.Status());
+        Assert.Single(x.Posts);
+        Assert.Equal(1, await RetriesAsync(admin, waited.GetProperty("id").GetString()!));
+
+        x.RateLimitReset = TimeSpan.FromMinutes(15);
+        x.Troubles.Enqueue(Trouble.RateLimited);
+        var held = await PublishAsync(admin, "acme-x", "Doors open at nine.");
+        Assert.Equal("held", held.Status());
+        Assert.False(held.Unconfirmed());
+        Assert.Contains("rate-limiting", held.Reason());
+        Assert.Single(x.Posts);
+        Assert.Equal(3, x.Requests.Count(r => r.Request == "POST /2/tweets"));
+    }
+
+    [Fact]
+    public async Task A_401_without_a_refresh_token_fails_the_post_and_asks_for_a_reconnect()
+    {
+        var (x, gateway, admin) = await StartAsync();
+        await using var _ = x;
+        using var __ = gateway;
+        x.Troubles.Enqueue(Trouble.Revoked);
+
+        var post = await PublishAsync(admin, "acme-x", "Doors open at noon.");
+
+        Assert.Equal("failed", post.Status());
+        Assert.Contains("reconnect", post.Reason());
+        Assert.Empty(x.Posts);
+        var account = await AccountAsync(admin, "acme-x");
+        Assert.True(account.GetProperty("publisher").GetProperty("needsReconnect").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_expired_token_with_a_refresh_token_is_renewed_once_and_the_post_published_once()
+    {
+        var (x, gateway, admin) = await StartAsync();
+        await using var _ = x;
+        using var __ = gateway;
+        // As the OAuth flow stores it, but the access token has run out (the gateway does not know when).
+        var (expired, refresh) = x.Token(lifetime: TimeSpan.FromSeconds(-1), refresh: true);
+        await gateway.Service<ConnectionStore>().SaveAsync("acme-x", new Credentials { AccessToken = expired, RefreshToken = refresh }, "root", "account.connected", renewal: false);
+
+        var post = await PublishAsync(admin, "acme-x", "Lunch is served until two.");
+
+        Assert.Equal("published", post.Status());
+        Assert.Single(x.Posts);
+        Assert.Equal(1, x.OAuth.Refreshes);
+        Assert.Equal(2, x.Requests.Count(r => r.Request == "POST /2/tweets")); // the 401, then the post
+        var stored = (await gateway.Service<ConnectionStore>().GetAsync("acme-x"))!;
+        Assert.NotEqual(refresh, stored.RefreshToken); // X replaced it
+        Assert.False(x.OAuth.IsValidRefresh(refresh!));
+        Assert.True(x.OAuth.IsValidRefresh(stored.RefreshToken!));
+        Assert.True(stored.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(100));
+        await AssertNoSecretsAsync(gateway.DataDir, admin, x.OAuth.Issued);
+    }
+
+    [Fact]
+    public async Task A_refused_post_fails_quoting_X_and_a_duplicate_is_not_taken_for_a_lost_connection()
+    {
+        var (x, gateway, admin) = await StartAsync();
+        await using var _ = x;
+        using var __ = gateway;
+
+        x.Troubles.Enqueue(Trouble.Invalid);
+        var invalid = await PublishAsync(admin, "acme-x", "Dinner is served until nine.");
+        Assert.Equal("failed", invalid.Status());
+        Assert.Contains("Your Tweet text is too long.", invalid.Reason());
+
+        Assert.Equal("published", (await PublishAsync(admin, "acme-x", "Breakfast from seven.")).Status());
+        var duplicate = await PublishAsync(admin, "acme-x", "Breakfast from seven.");
+        Assert.Equal("failed", duplicate.Status());
+        Assert.Contains("duplicate content", duplicate.Reason());
+        Assert.Single(x.Posts);
+        Assert.False((await AccountAsync(admin, "acme-x")).GetProperty("publisher").GetProperty("needsReconnect").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_freeze_while_the_send_hangs_holds_the_post_unconfirmed()
+    {
+        var (x, gateway, admin) = await StartAsync();
+        await using var _ = x;
+        using var __ = gateway;
+        x.Troubles.Enqueue(Trouble.HangAfterCreate);
+
+        var id = (await admin.SubmitAsync("acme-x", "Sending now.", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
+        await x.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await admin.FreezeAsync()).StatusCode);
+
+        var post = await admin.GetPostAsync(id);
+        Assert.Equal("held", post.Status());
+        Assert.True(post.Unconfirmed());
+        Assert.Contains("freeze landed", post.Reason());
+        Assert.Single(x.Posts);
+        Assert.Single(x.Requests, r => r.Request == "POST /2/tweets");
+    }
+
+    [Fact]
+    public async Task Killed_mid_send_the_gateway_restarts_with_the_post_held_unconfirmed_and_never_sends_it_again()
+    {
+        await using var x = await FakeX.StartAsync();
+        var dataDir = Path.Combine(Path.GetTempPath(), "crisis-gateway-tests", "x-kill-" + Guid.NewGuid().ToString("N"));
+        var schedulerName = "x-kill-" + Path.GetFileName(dataDir);
+        var settings = x.Settings().Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!);
+        settings["Gateway:Publishing:AllowPrivateAddresses"] = "true";
+        string token;
+        using (var seeder = new TestGateway(dataDir, new() { ["Gateway:SchedulerName"] = schedulerName }))
+        {
+            (_, token) = await seeder.Service<UserStore>().CreateAsync("root", "admin", "test");
+            await seeder.ClientWithToken(token).CreateAccountAsync("acme-x", publisher: new { type = "x", accessToken = x.Token().Access });
+        }
+        var gateway = new GatewayProcess(dataDir, schedulerName, settings);
+        await gateway.StartAsync();
+        using var http = gateway.Client(token);
+        x.Troubles.Enqueue(Trouble.HangAfterCreate);
+        var id = (await http.SubmitAsync("acme-x", "Sent as the lights went out.", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
+        await x.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        gateway.Kill();
+        await gateway.StartAsync();
+        await http.WaitForStatusAsync(id, "held", "published", "failed");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the restart's own pass over the queue, and anything it might send
+
+        var post = await http.GetPostAsync(id);
+        gateway.Kill();
+        Assert.Equal("held", post.Status());
+        Assert.True(post.Unconfirmed());
+        Assert.Single(x.Posts);
+        Assert.Single(x.Requests, r => r.Request == "POST /2/tweets");
+        Directory.Delete(dataDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Connecting_through_OAuth_stores_a_token_that_publishes_and_renews_and_no_token_leaks()
+    {
+        const string secret = "x-client-secret";
+        await using var x = await FakeX.StartAsync(clientSecret: secret);
+        using var gateway = new TestGateway(settings: x.Settings(secret));
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme-x", publisher: new { type = "x" });
+        var account = (await gateway.Service<AccountStore>().GetAsync("acme-x"))!;
+        var authorization = gateway.Service<XAuthorization>();
+        var redirect = new Uri("https://gateway.example/connect/callback");
+        var verifier = FakeOAuth.Base64Url(RandomNumberGenerator.GetBytes(32));
+        var challenge = FakeOAuth.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+
+        var begun = await authorization.BeginAsync(account, redirect, "state-123", challenge, CancellationToken.None);
+        Assert.Contains("scope=tweet.read%20tweet.write%20users.read%20offline.access", begun.Url.Query);
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var consent = await browser.GetAsync(begun.Url);
+        Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
+        var back = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(consent.Headers.Location!.Query);
+        Assert.StartsWith(redirect.ToString(), consent.Headers.Location.ToString());
+        Assert.Equal("state-123", back["state"]);
+
+        // The code is bound to the verifier: the wrong one gets nothing.
+        var wrong = await Assert.ThrowsAsync<PublishException>(() => authorization.CompleteAsync(account, redirect, back["code"]!, verifier + "x", null, CancellationToken.None));
+        Assert.Equal(PublishFailure.Unauthorized, wrong.Failure);
+        consent = await browser.GetAsync(begun.Url);
+        back = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(consent.Headers.Location!.Query);
+        var credentials = await authorization.CompleteAsync(account, redirect, back["code"]!, verifier, null, CancellationToken.None);
+        Assert.NotNull(credentials.AccessToken);
+        Assert.NotNull(credentials.RefreshToken);
+        Assert.InRange(credentials.ExpiresAt!.Value, DateTimeOffset.UtcNow.AddMinutes(110), DateTimeOffset.UtcNow.AddMinutes(121));
+        await gateway.Service<ConnectionStore>().SaveAsync("acme-x", credentials, "root", "account.connected", renewal: false, identity: "@" + FakeX.Username);
+
+        Assert.Equal("published", (await PublishAsync(admin, "acme-x", "Connected and posting.")).Status());
+        var renewed = (await authorization.RefreshAsync(account, credentials, CancellationToken.None))!;
+        Assert.NotEqual(credentials.AccessToken, renewed.AccessToken);
+        Assert.NotEqual(credentials.RefreshToken, renewed.RefreshToken);
+        Assert.False(x.OAuth.IsValidRefresh(credentials.RefreshToken!));
+
+        Assert.Single(x.Posts);
+        Assert.DoesNotContain(secret, consent.Headers.Location.ToString());
+        await AssertNoSecretsAsync(gateway.DataDir, admin, [.. x.OAuth.Issued, secret]);
+    }
+
+    [Fact]
+    public async Task Without_a_configured_client_connecting_says_which_setting_to_set()
+    {
+        await using var x = await FakeX.StartAsync();
+        var settings = x.Settings();
+        settings["Gateway:Publishing:X:ClientId"] = null;
+        using var gateway = new TestGateway(settings: settings);
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme-x", publisher: new { type = "x" });
+        var account = (await gateway.Service<AccountStore>().GetAsync("acme-x"))!;
+
+        var problem = await Assert.ThrowsAsync<ProblemException>(() =>
+            gateway.Service<XAuthorization>().BeginAsync(account, new Uri("https://gateway.example/connect/callback"), "s", "c", CancellationToken.None));
+        Assert.Contains("Gateway:Publishing:X:ClientId", problem.Message);
+
+        var unconnected = await PublishAsync(admin, "acme-x", "Nobody connected me.");
+        Assert.Equal("failed", unconnected.Status());
+        Assert.Contains("not connected", unconnected.Reason());
+        Assert.Empty(x.Requests);
+    }
+}
