@@ -7,6 +7,7 @@ using Gateway.Notifications;
 using Gateway.Reviews;
 using Gateway.Posts;
 using Gateway.Publishing;
+using Gateway.Publishing.Bluesky;
 using Gateway.Rules;
 using Gateway.Rules.Links;
 
@@ -120,6 +121,8 @@ public static class GatewayHost
 
         services.AddSingleton<IPublisher, OutboxPublisher>();
         services.AddSingleton<IPublisher, WebhookPublisher>();
+        services.AddSingleton<BlueskySession>();
+        services.AddSingleton<IPublisher, BlueskyPublisher>();
         services.AddHttpClient(NetworkCall.ClientName, c =>
             {
                 c.Timeout = options.Publishing.Timeout;

@@ -77,4 +77,10 @@ public sealed class PublishException(string message, PublishFailure failure, Exc
 
     /// <summary>How long the network asked to wait (429 <c>Retry-After</c>), when it said.</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
+    /// The network's own name for the error, when its body gives one (atproto's <c>ExpiredToken</c>, OAuth's
+    /// <c>invalid_grant</c>): a publisher tells apart answers that share a status code by it.
+    /// </summary>
+    public string? Code { get; init; }
 }

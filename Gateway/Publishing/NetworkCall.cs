@@ -56,18 +56,38 @@ public static class NetworkCall
         var status = (int)response.StatusCode;
         var said = await MessageAsync(response, cancellationToken);
         var quoted = said is null ? $"{status} {response.ReasonPhrase}" : $"{status}: {said}";
+        var code = await CodeAsync(response, cancellationToken);
         return response.StatusCode switch
         {
             HttpStatusCode.TooManyRequests => new PublishException($"{network} is rate-limiting the account ({quoted}).", PublishFailure.RateLimited)
             {
                 RetryAfter = RetryAfter(response, time),
+                Code = code,
             },
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
-                new PublishException($"{network} refused the account's credentials ({quoted}); reconnect the account.", PublishFailure.Unauthorized),
+                new PublishException($"{network} refused the account's credentials ({quoted}); reconnect the account.", PublishFailure.Unauthorized) { Code = code },
             HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError =>
-                new PublishException($"{network} failed while handling the post ({quoted}); it may have received it.", PublishFailure.Uncertain),
-            _ => new PublishException($"{network} refused the post: {said ?? $"{status} {response.ReasonPhrase}"}", PublishFailure.Rejected),
+                new PublishException($"{network} failed while handling the post ({quoted}); it may have received it.", PublishFailure.Uncertain) { Code = code },
+            _ => new PublishException($"{network} refused the post: {said ?? $"{status} {response.ReasonPhrase}"}", PublishFailure.Rejected) { Code = code },
         };
+    }
+
+    // atproto's and OAuth's "error" is a name (ExpiredToken, invalid_grant); Mastodon's is a sentence, which is no code.
+    private static async Task<string?> CodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.String && error.GetString() is { Length: > 0 and <= 100 } name
+                && System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z][A-Za-z0-9_.-]*$")
+                ? name
+                : null;
+        }
+        catch (Exception e) when (e is JsonException or HttpRequestException or IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
