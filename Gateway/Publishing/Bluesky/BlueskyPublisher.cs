@@ -89,7 +89,7 @@ public sealed class BlueskyPublisher(BlueskySession sessions, TimeProvider time)
     public async Task<Delivery?> FindAsync(Post post, Account account, CancellationToken cancellationToken)
     {
         var rkey = BlueskyRecordKey.For(post);
-        var repo = (await sessions.CurrentAsync(account, cancellationToken)).Subject!;
+        var repo = await sessions.RepoAsync(account, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Get,
             BlueskySession.Xrpc(account, "com.atproto.repo.getRecord", ("repo", repo), ("collection", Collection), ("rkey", rkey)));
         try

@@ -60,6 +60,10 @@ public sealed class BlueskySession(IHttpClientFactory clients, ConnectionStore c
             : stored;
     }
 
+    /// <summary>The account's repository as a read names it: its DID once a session has said it, else its handle. Reads need no session.</summary>
+    public async Task<string> RepoAsync(Account account, CancellationToken cancellationToken) =>
+        (await connections.GetAsync(account.Id, cancellationToken))?.Subject ?? account.Publisher.Handle!;
+
     private async Task<HttpResponseMessage> SendAsAsync(Credentials session, Func<Credentials, HttpRequestMessage> build, Account account, CancellationToken cancellationToken)
     {
         using var request = build(session);
