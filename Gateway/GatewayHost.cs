@@ -7,6 +7,7 @@ using Gateway.Notifications;
 using Gateway.Reviews;
 using Gateway.Posts;
 using Gateway.Publishing;
+using Gateway.Publishing.Bluesky;
 using Gateway.Rules;
 using Gateway.Rules.Links;
 
@@ -132,6 +133,8 @@ public static class GatewayHost
         services.AddSingleton<INetworkAuthorization>(sp => sp.GetRequiredService<Publishing.LinkedIn.LinkedInAuthorization>());
         services.AddSingleton<Publishing.LinkedIn.LinkedInPublisher>();
         services.AddSingleton<IPublisher>(sp => sp.GetRequiredService<Publishing.LinkedIn.LinkedInPublisher>());
+        services.AddSingleton<BlueskySession>();
+        services.AddSingleton<IPublisher, BlueskyPublisher>();
         services.AddHttpClient(NetworkCall.ClientName, c =>
             {
                 c.Timeout = options.Publishing.Timeout;

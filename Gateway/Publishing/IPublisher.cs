@@ -82,4 +82,10 @@ public sealed class PublishException(string message, PublishFailure failure, Exc
     /// The network's HTTP status, when it answered: a 401 (the token expired) is worth a renewal, a 403 (not allowed) is not.
     /// </summary>
     public System.Net.HttpStatusCode? Status { get; init; }
+
+    /// <summary>
+    /// The network's own name for the error, when its body gives one (atproto's <c>ExpiredToken</c>, OAuth's
+    /// <c>invalid_grant</c>): a publisher tells apart answers that share a status code by it.
+    /// </summary>
+    public string? Code { get; init; }
 }

@@ -62,6 +62,7 @@ public static class NetworkCall
         var status = (int)response.StatusCode;
         var said = await MessageAsync(response, cancellationToken);
         var quoted = said is null ? $"{status} {response.ReasonPhrase}" : $"{status}: {said}";
+        var code = await CodeAsync(response, cancellationToken);
         var failure = classify?.Invoke(response.StatusCode, said) ?? response.StatusCode switch
         {
             HttpStatusCode.TooManyRequests => PublishFailure.RateLimited,
@@ -81,7 +82,26 @@ public static class NetworkCall
         {
             RetryAfter = failure == PublishFailure.RateLimited ? RetryAfter(response, time) : null,
             Status = response.StatusCode,
+            Code = code,
         };
+    }
+
+    // atproto's and OAuth's "error" is a name (ExpiredToken, invalid_grant); Mastodon's is a sentence, which is no code.
+    private static async Task<string?> CodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.String && error.GetString() is { Length: > 0 and <= 100 } name
+                && System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z][A-Za-z0-9_.-]*$")
+                ? name
+                : null;
+        }
+        catch (Exception e) when (e is JsonException or HttpRequestException or IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
