@@ -180,6 +180,7 @@ public sealed class FakeBluesky : IAsyncDisposable
             : Results.Json(new { handle = Handle, did = Did, active = true });
     }
 
+    // iatMs is the fake's own claim: ExpireAccessTokens and ExpireAllTokens cut off tokens issued before a moment.
     private object Session()
     {
         var now = DateTimeOffset.UtcNow;

@@ -37,6 +37,7 @@ public sealed class BlueskyPublisher(BlueskySession sessions, TimeProvider time)
             throw new PublishException($"{BlueskySession.Network(account)} takes at most {MaxGraphemes} characters and {MaxBytes} bytes of text; " +
                 $"this post has {graphemes} characters ({Encoding.UTF8.GetByteCount(text)} bytes) as sent. Shorten it.", PublishFailure.Rejected);
         }
+        // The session first: a refused app password fails the post before handles are looked up.
         var session = await sessions.CurrentAsync(account, cancellationToken);
         var facets = await BlueskyFacets.FindAsync(text, (handle, ct) => ResolveAsync(account, handle, ct), cancellationToken);
         var rkey = BlueskyRecordKey.For(post);
@@ -153,9 +154,9 @@ public sealed class BlueskyPublisher(BlueskySession sessions, TimeProvider time)
 
     private static string AtUri(string did, string rkey) => $"at://{did}/{Collection}/{rkey}";
 
-    private sealed record Created(string? Uri, string? Cid);
+    private sealed record Created(string? Uri);
 
-    private sealed record Found(string? Uri, string? Cid, JsonElement? Value);
+    private sealed record Found(string? Uri, JsonElement? Value);
 
     private sealed record Resolved(string? Did);
 

@@ -163,5 +163,5 @@ public sealed class BlueskySession(IHttpClientFactory clients, ConnectionStore c
         }
     }
 
-    private sealed record Answer(string AccessJwt, string RefreshJwt, string Did, string? Handle);
+    private sealed record Answer(string AccessJwt, string RefreshJwt, string Did);
 }
