@@ -1,17 +1,21 @@
+using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Gateway.Tests.Fakes;
 using Gateway.Tests.Support;
+using Gateway.Users;
 
 namespace Gateway.Tests.Networks;
 
 /// <summary>The steps the per-network publisher tests share: a gateway pointed at a fake, a post through it, and the secrecy sweep.</summary>
 public static class NetworkHarness
 {
-    public static async Task<(TestGateway Gateway, HttpClient Admin)> StartAsync(Dictionary<string, string?> settings, string account, object publisher)
+    public static async Task<(TestGateway Gateway, HttpClient Admin)> StartAsync(Dictionary<string, string?> settings, string network, string account, object publisher)
     {
         var gateway = new TestGateway(settings: settings);
         var admin = await gateway.SignInAsync("root", "admin");
-        await admin.CreateAccountAsync(account, publisher: publisher);
+        await admin.CreateAccountAsync(account, network, publisher: publisher);
         return (gateway, admin);
     }
 
@@ -35,6 +39,58 @@ public static class NetworkHarness
         (await (await admin.GetAsync($"/api/audit?subject={postId}&action=post.publish-retry")).ReadJsonAsync()).GetProperty("items").GetArrayLength();
 
     public static async Task<JsonElement> AccountAsync(HttpClient admin, string account) => await (await admin.GetAsync($"/api/accounts/{account}")).ReadJsonAsync();
+
+    /// <summary>
+    /// The real gateway as a process, killed with SIGKILL while <paramref name="fake"/> hangs on a post it has already
+    /// created, then started again on the same data. Returns the post as the restarted gateway has it, a few seconds
+    /// after it settled (time enough for anything it would send again to arrive).
+    /// </summary>
+    public static async Task<JsonElement> KillMidSendAsync(FakeNetwork fake, Dictionary<string, string?> settings, string network, string account, object publisher)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "crisis-gateway-tests", "kill-" + Guid.NewGuid().ToString("N"));
+        var schedulerName = "kill-" + Path.GetFileName(dataDir);
+        var processSettings = settings.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!);
+        processSettings["Gateway:Publishing:AllowPrivateAddresses"] = "true";
+        string token;
+        using (var seeder = new TestGateway(dataDir, new() { ["Gateway:SchedulerName"] = schedulerName }))
+        {
+            (_, token) = await seeder.Service<UserStore>().CreateAsync("root", "admin", "test");
+            await seeder.ClientWithToken(token).CreateAccountAsync(account, network, publisher: publisher);
+        }
+        var gateway = new GatewayProcess(dataDir, schedulerName, processSettings);
+        await gateway.StartAsync();
+        using var http = gateway.Client(token);
+        fake.Troubles.Enqueue(Trouble.HangAfterCreate);
+        var id = (await http.SubmitAsync(account, "Sent as the lights went out.", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
+        await fake.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        gateway.Kill();
+        await gateway.StartAsync();
+        await http.WaitForStatusAsync(id, "held", "published", "failed");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var post = await http.GetPostAsync(id);
+        gateway.Kill();
+        Directory.Delete(dataDir, recursive: true);
+        return post;
+    }
+
+    /// <summary>A PKCE verifier and its S256 challenge.</summary>
+    public static (string Verifier, string Challenge) Pkce()
+    {
+        var verifier = FakeOAuth.Base64Url(RandomNumberGenerator.GetBytes(32));
+        return (verifier, FakeOAuth.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
+    }
+
+    /// <summary>Opens the consent page as a browser would and returns where it sent the person back, with the code and state.</summary>
+    public static async Task<(Uri Back, string Code, string State)> ConsentAsync(Uri consentPage)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var consent = await browser.GetAsync(consentPage);
+        Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
+        var back = consent.Headers.Location!;
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(back.Query);
+        return (back, query["code"]!, query["state"]!);
+    }
 
     /// <summary>
     /// No token the fake issued appears in what the API answers (accounts, posts, the audit) or in any file of the data

@@ -1,13 +1,10 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Gateway.Accounts;
 using Gateway.Publishing;
 using Gateway.Publishing.X;
 using Gateway.Rules.Text;
 using Gateway.Tests.Fakes;
 using Gateway.Tests.Support;
-using Gateway.Users;
 using static Gateway.Tests.Networks.NetworkHarness;
 
 namespace Gateway.Tests.Networks;
@@ -23,7 +20,7 @@ public sealed class XPublisherTests
         {
             all[key] = value;
         }
-        var (gateway, admin) = await NetworkHarness.StartAsync(all, "acme-x", new { type = "x", accessToken = accessToken ?? x.Token().Access });
+        var (gateway, admin) = await NetworkHarness.StartAsync(all, "x", "acme-x", new { type = "x", accessToken = accessToken ?? x.Token().Access });
         return (x, gateway, admin);
     }
 
@@ -240,35 +237,13 @@ public sealed class XPublisherTests
     public async Task Killed_mid_send_the_gateway_restarts_with_the_post_held_unconfirmed_and_never_sends_it_again()
     {
         await using var x = await FakeX.StartAsync();
-        var dataDir = Path.Combine(Path.GetTempPath(), "crisis-gateway-tests", "x-kill-" + Guid.NewGuid().ToString("N"));
-        var schedulerName = "x-kill-" + Path.GetFileName(dataDir);
-        var settings = x.Settings().Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!);
-        settings["Gateway:Publishing:AllowPrivateAddresses"] = "true";
-        string token;
-        using (var seeder = new TestGateway(dataDir, new() { ["Gateway:SchedulerName"] = schedulerName }))
-        {
-            (_, token) = await seeder.Service<UserStore>().CreateAsync("root", "admin", "test");
-            await seeder.ClientWithToken(token).CreateAccountAsync("acme-x", publisher: new { type = "x", accessToken = x.Token().Access });
-        }
-        var gateway = new GatewayProcess(dataDir, schedulerName, settings);
-        await gateway.StartAsync();
-        using var http = gateway.Client(token);
-        x.Troubles.Enqueue(Trouble.HangAfterCreate);
-        var id = (await http.SubmitAsync("acme-x", "Sent as the lights went out.", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
-        await x.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
-        gateway.Kill();
-        await gateway.StartAsync();
-        await http.WaitForStatusAsync(id, "held", "published", "failed");
-        await Task.Delay(TimeSpan.FromSeconds(3)); // the restart's own pass over the queue, and anything it might send
+        var post = await KillMidSendAsync(x, x.Settings(), "x", "acme-x", new { type = "x", accessToken = x.Token().Access });
 
-        var post = await http.GetPostAsync(id);
-        gateway.Kill();
         Assert.Equal("held", post.Status());
         Assert.True(post.Unconfirmed());
         Assert.Single(x.Posts);
         Assert.Single(x.Requests, r => r.Request == "POST /2/tweets");
-        Directory.Delete(dataDir, recursive: true);
     }
 
     [Fact]
@@ -282,24 +257,19 @@ public sealed class XPublisherTests
         var account = (await gateway.Service<AccountStore>().GetAsync("acme-x"))!;
         var authorization = gateway.Service<XAuthorization>();
         var redirect = new Uri("https://gateway.example/connect/callback");
-        var verifier = FakeOAuth.Base64Url(RandomNumberGenerator.GetBytes(32));
-        var challenge = FakeOAuth.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var (verifier, challenge) = Pkce();
 
         var begun = await authorization.BeginAsync(account, redirect, "state-123", challenge, CancellationToken.None);
         Assert.Contains("scope=tweet.read%20tweet.write%20users.read%20offline.access", begun.Url.Query);
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        var consent = await browser.GetAsync(begun.Url);
-        Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
-        var back = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(consent.Headers.Location!.Query);
-        Assert.StartsWith(redirect.ToString(), consent.Headers.Location.ToString());
-        Assert.Equal("state-123", back["state"]);
+        var (back, code, state) = await ConsentAsync(begun.Url);
+        Assert.StartsWith(redirect.ToString(), back.ToString());
+        Assert.Equal("state-123", state);
 
         // The code is bound to the verifier: the wrong one gets nothing.
-        var wrong = await Assert.ThrowsAsync<PublishException>(() => authorization.CompleteAsync(account, redirect, back["code"]!, verifier + "x", null, CancellationToken.None));
+        var wrong = await Assert.ThrowsAsync<PublishException>(() => authorization.CompleteAsync(account, redirect, code, verifier + "x", null, CancellationToken.None));
         Assert.Equal(PublishFailure.Unauthorized, wrong.Failure);
-        consent = await browser.GetAsync(begun.Url);
-        back = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(consent.Headers.Location!.Query);
-        var credentials = await authorization.CompleteAsync(account, redirect, back["code"]!, verifier, null, CancellationToken.None);
+        (back, code, _) = await ConsentAsync(begun.Url);
+        var credentials = await authorization.CompleteAsync(account, redirect, code, verifier, null, CancellationToken.None);
         Assert.NotNull(credentials.AccessToken);
         Assert.NotNull(credentials.RefreshToken);
         Assert.InRange(credentials.ExpiresAt!.Value, DateTimeOffset.UtcNow.AddMinutes(110), DateTimeOffset.UtcNow.AddMinutes(121));
@@ -312,7 +282,7 @@ public sealed class XPublisherTests
         Assert.False(x.OAuth.IsValidRefresh(credentials.RefreshToken!));
 
         Assert.Single(x.Posts);
-        Assert.DoesNotContain(secret, consent.Headers.Location.ToString());
+        Assert.DoesNotContain(secret, back.ToString());
         await AssertNoSecretsAsync(gateway.DataDir, admin, [.. x.OAuth.Issued, secret]);
     }
 
