@@ -170,6 +170,34 @@ public sealed class XPublisherTests
     }
 
     [Fact]
+    public async Task The_renewal_job_renews_a_token_before_it_expires_and_leaves_a_distant_one_alone()
+    {
+        var (x, gateway, admin) = await StartAsync();
+        await using var _ = x;
+        using var __ = gateway;
+        var connections = gateway.Service<ConnectionStore>();
+        var (soon, refresh) = x.Token(lifetime: TimeSpan.FromMinutes(10), refresh: true);
+        await connections.SaveAsync("acme-x", new Credentials { AccessToken = soon, RefreshToken = refresh, ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(10) },
+            "root", "account.connected", renewal: false);
+        var job = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Gateway.Scheduling.ConnectionRenewal>(gateway.Services);
+
+        await job.RunAsync(CancellationToken.None);
+        var renewed = (await connections.GetAsync("acme-x"))!;
+        Assert.Equal(1, x.OAuth.Refreshes);
+        Assert.NotEqual(soon, renewed.AccessToken);
+        Assert.True(renewed.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(60));
+
+        await job.RunAsync(CancellationToken.None); // now far from expiry: nothing to do
+        Assert.Equal(1, x.OAuth.Refreshes);
+
+        // A grant revoked on X: the next renewal marks the account instead of failing a post at 3 a.m.
+        await connections.SaveAsync("acme-x", renewed with { ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(5), RefreshToken = "revoked" }, "root", "account.connected", renewal: true);
+        await job.RunAsync(CancellationToken.None);
+        var publisher = (await AccountAsync(admin, "acme-x")).GetProperty("publisher");
+        Assert.True(publisher.GetProperty("needsReconnect").GetBoolean());
+    }
+
+    [Fact]
     public async Task An_expired_token_with_a_refresh_token_is_renewed_once_and_the_post_published_once()
     {
         var (x, gateway, admin) = await StartAsync();
