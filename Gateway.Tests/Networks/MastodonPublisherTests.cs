@@ -134,6 +134,20 @@ public sealed class MastodonPublisherTests
     }
 
     [Fact]
+    public async Task Killed_mid_send_the_restarted_gateway_asks_the_instance_and_publishes_without_a_second_status()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        var post = await NetworkHarness.KillMidSendAsync(
+            () => fake.Next = n => n == 1 ? Behaviour.HangAfterCreate : Behaviour.Normal, fake.Hanging.Task,
+            [], "", "acme", new { type = "mastodon", instance = fake.Url, accessToken = Token });
+
+        Assert.Equal("published", post.GetProperty("status").GetString());
+        var status = Assert.Single(fake.Statuses);
+        Assert.Equal(status.Id, post.GetProperty("publishRef").GetString());
+        Assert.Equal(1, fake.StatusCalls); // settled by reading the account's statuses, never by posting again
+    }
+
+    [Fact]
     public async Task An_admin_connects_the_account_through_the_instance_and_the_test_names_it()
     {
         await using var fake = await FakeMastodon.StartAsync();

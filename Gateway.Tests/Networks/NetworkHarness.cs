@@ -45,7 +45,12 @@ public static class NetworkHarness
     /// created, then started again on the same data. Returns the post as the restarted gateway has it, a few seconds
     /// after it settled (time enough for anything it would send again to arrive).
     /// </summary>
-    public static async Task<JsonElement> KillMidSendAsync(FakeNetwork fake, Dictionary<string, string?> settings, string network, string account, object publisher)
+    public static Task<JsonElement> KillMidSendAsync(FakeNetwork fake, Dictionary<string, string?> settings, string network, string account, object publisher) =>
+        KillMidSendAsync(() => fake.Troubles.Enqueue(Trouble.HangAfterCreate), fake.Hanging.Task, settings, network, account, publisher);
+
+    /// <param name="hangNext">Makes the fake hang on the next post after creating it.</param>
+    /// <param name="hanging">Completes when it does.</param>
+    public static async Task<JsonElement> KillMidSendAsync(Action hangNext, Task hanging, Dictionary<string, string?> settings, string network, string account, object publisher)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "crisis-gateway-tests", "kill-" + Guid.NewGuid().ToString("N"));
         var schedulerName = "kill-" + Path.GetFileName(dataDir);
@@ -60,9 +65,9 @@ public static class NetworkHarness
         var gateway = new GatewayProcess(dataDir, schedulerName, processSettings);
         await gateway.StartAsync();
         using var http = gateway.Client(token);
-        fake.Troubles.Enqueue(Trouble.HangAfterCreate);
+        hangNext();
         var id = (await http.SubmitAsync(account, "Sent as the lights went out.", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
-        await fake.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await hanging.WaitAsync(TimeSpan.FromSeconds(60));
 
         gateway.Kill();
         await gateway.StartAsync();
