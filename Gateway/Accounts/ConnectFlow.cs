@@ -22,6 +22,7 @@ public sealed class ConnectFlow(
     IEnumerable<INetworkAuthorization> authorizations,
     IEnumerable<IPublisher> publishers,
     IDataProtectionProvider protection,
+    BearerTokens tokens,
     TimeProvider time,
     ILogger<ConnectFlow> log)
 {
@@ -128,23 +129,20 @@ public sealed class ConnectFlow(
     }
 
     /// <summary>
-    /// Renews the access token from the refresh token, for the renewal job and for a publisher that met an expired
-    /// token. False when there is nothing to renew; a revoked grant marks the account as needing reconnecting.
+    /// Renews the access token from the refresh token for the renewal job, through <see cref="BearerTokens"/> so it takes
+    /// turns with the sends that renew. False when there is nothing to renew; a revoked grant marks the account as
+    /// needing reconnecting.
     /// </summary>
     public async Task<bool> RenewAsync(Account account, CancellationToken cancellationToken)
     {
-        if (Authorization(account.Publisher.Type) is not { } network || await connections.GetAsync(account.Id, cancellationToken) is not { RefreshToken: not null } current)
+        if (Authorization(account.Publisher.Type) is not { } network
+            || await connections.GetAsync(account.Id, cancellationToken) is not { RefreshToken: not null, AccessToken: { } token })
         {
             return false;
         }
         try
         {
-            var renewed = await network.RefreshAsync(account, current, cancellationToken);
-            if (renewed is null)
-            {
-                return false;
-            }
-            await connections.SaveAsync(account.Id, renewed, Audit.AuditLog.System, "account.token-renewed", renewal: true, cancellationToken: cancellationToken);
+            await tokens.RenewAsync(account, network, account.Publisher.Type, token);
             return true;
         }
         catch (PublishException e) when (e.Failure is PublishFailure.Unauthorized or PublishFailure.Rejected)

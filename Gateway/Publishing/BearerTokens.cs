@@ -39,9 +39,13 @@ public sealed class BearerTokens(ConnectionStore connections, TimeProvider time)
         }
     }
 
-    // Not the caller's token: a renewal the network may already have carried out (a rotated refresh token) must be stored
-    // even when a freeze cancels the publish; the network client's timeout still bounds it.
-    private async Task<Credentials> RenewAsync(Account account, INetworkAuthorization authorization, string network, string failedToken)
+    /// <summary>
+    /// Renews the grant whose access token is <paramref name="failedToken"/>, in turn with every other renewal of the
+    /// account (sends and the renewal job alike). Not the caller's token: a renewal the network may already have
+    /// carried out (a rotated refresh token) must be stored even when a freeze cancels the publish; the network
+    /// client's timeout still bounds it.
+    /// </summary>
+    public async Task<Credentials> RenewAsync(Account account, INetworkAuthorization authorization, string network, string failedToken)
     {
         var turn = _renewing.GetOrAdd(account.Id, _ => new SemaphoreSlim(1, 1));
         await turn.WaitAsync();

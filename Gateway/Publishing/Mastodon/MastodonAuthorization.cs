@@ -28,51 +28,40 @@ public sealed class MastodonAuthorization(IHttpClientFactory clients, GatewayOpt
             fields["website"] = website;
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(instance, "/api/v1/apps")) { Content = new FormUrlEncodedContent(fields) };
-        var app = await ReadAsync<App>(request, instance, cancellationToken);
-        var query = new Dictionary<string, string?>
-        {
-            ["response_type"] = "code",
-            ["client_id"] = app.ClientId,
-            ["redirect_uri"] = redirectUri.ToString(),
-            ["scope"] = Scopes,
-            ["state"] = state,
-            ["code_challenge"] = codeChallenge,
-            ["code_challenge_method"] = "S256",
-        };
-        var url = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(new Uri(instance, "/oauth/authorize").ToString(), query);
-        return new Authorization(new Uri(url), new Credentials { ClientId = app.ClientId, ClientSecret = app.ClientSecret });
+        using var response = await NetworkCall.SendAsync(clients.CreateClient(NetworkCall.ClientName), request, Name(instance), time, cancellationToken);
+        var app = await response.Content.ReadFromJsonAsync<App>(JsonDefaults.Options, cancellationToken)
+            ?? throw new PublishException($"{Name(instance)} answered an empty body.", PublishFailure.Rejected);
+        var url = OAuthTokens.AuthorizeUrl(new Uri(instance, "/oauth/authorize").ToString(),
+        [
+            ("response_type", "code"),
+            ("client_id", app.ClientId),
+            ("redirect_uri", redirectUri.ToString()),
+            ("scope", Scopes),
+            ("state", state),
+            ("code_challenge", codeChallenge),
+            ("code_challenge_method", "S256"),
+        ]);
+        return new Authorization(url, new Credentials { ClientId = app.ClientId, ClientSecret = app.ClientSecret });
     }
 
-    public async Task<Credentials> CompleteAsync(Account account, Uri redirectUri, string code, string codeVerifier, Credentials? client, CancellationToken cancellationToken)
+    public Task<Credentials> CompleteAsync(Account account, Uri redirectUri, string code, string codeVerifier, Credentials? client, CancellationToken cancellationToken)
     {
         var instance = new Uri(account.Publisher.Instance!);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(instance, "/oauth/token"))
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "authorization_code",
-                ["code"] = code,
-                ["client_id"] = client?.ClientId ?? "",
-                ["client_secret"] = client?.ClientSecret ?? "",
-                ["redirect_uri"] = redirectUri.ToString(),
-                ["code_verifier"] = codeVerifier,
-                ["scope"] = Scopes,
-            }),
-        };
-        var token = await ReadAsync<Token>(request, instance, cancellationToken);
-        return new Credentials { AccessToken = token.AccessToken, ClientId = client?.ClientId, ClientSecret = client?.ClientSecret };
+        return OAuthTokens.RequestAsync(clients.CreateClient(NetworkCall.ClientName), new Uri(instance, "/oauth/token"),
+        [
+            new("grant_type", "authorization_code"),
+            new("code", code),
+            new("client_id", client?.ClientId ?? ""),
+            new("client_secret", client?.ClientSecret ?? ""),
+            new("redirect_uri", redirectUri.ToString()),
+            new("code_verifier", codeVerifier),
+            new("scope", Scopes),
+        ], null, Name(instance), client, time, cancellationToken);
     }
 
     public Task<Credentials?> RefreshAsync(Account account, Credentials current, CancellationToken cancellationToken) => Task.FromResult<Credentials?>(null);
 
-    private async Task<T> ReadAsync<T>(HttpRequestMessage request, Uri instance, CancellationToken cancellationToken)
-    {
-        using var response = await NetworkCall.SendAsync(clients.CreateClient(NetworkCall.ClientName), request, $"Mastodon ({instance.Host})", time, cancellationToken);
-        return await response.Content.ReadFromJsonAsync<T>(JsonDefaults.Options, cancellationToken)
-            ?? throw new PublishException($"Mastodon ({instance.Host}) answered an empty body.", PublishFailure.Rejected);
-    }
+    private static string Name(Uri instance) => $"Mastodon ({instance.Host})";
 
     private sealed record App([property: JsonPropertyName("client_id")] string ClientId, [property: JsonPropertyName("client_secret")] string ClientSecret);
-
-    private sealed record Token([property: JsonPropertyName("access_token")] string AccessToken);
 }
