@@ -68,18 +68,29 @@ public static class GatewayHost
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        var dialect = new SqliteDialect(options.DatabasePath, options.SchedulerPath);
-        services.AddSingleton<ISqlDialect>(dialect);
+        var dialect = Database.For(options);
+        services.AddSingleton(dialect);
         services.AddSingleton<Database>();
+        services.AddSingleton<Cluster.ClusterNodes>();
+        services.AddSingleton<Cluster.OrphanedSends>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<ConnectFlow>();
-        // Account secrets and sign-in cookies: the key ring stays with the data it protects.
-        services.AddDataProtection()
-            .SetApplicationName(ConnectionStore.ApplicationName)
-            .PersistKeysToFileSystem(ConnectionStore.KeyRing(options));
+        // Account secrets and sign-in cookies: the key ring stays with the data it protects, in the data directory
+        // of the one node, or in the database every node of a cluster shares.
+        var protection = services.AddDataProtection().SetApplicationName(ConnectionStore.ApplicationName);
+        if (dialect.Clustered)
+        {
+            services.AddSingleton<DatabaseKeyRing>();
+            services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+                .Configure<DatabaseKeyRing>((o, ring) => o.XmlRepository = ring);
+        }
+        else
+        {
+            protection.PersistKeysToFileSystem(ConnectionStore.KeyRing(options));
+        }
         services.AddSingleton<PostStore>();
         services.AddSingleton<PostAccess>();
         services.AddSingleton<FreezeStore>();
@@ -88,6 +99,7 @@ public static class GatewayHost
         services.AddSingleton<PublishFence>();
         services.AddSingleton<DeliveryLookup>();
         services.AddSingleton<KillSwitch>();
+        services.AddHostedService<FreezeWatcher>();
         services.AddSingleton<IncidentLog>();
         services.AddSingleton(ReviewPolicy.Load(options.RulesDir));
         services.AddSingleton<ReviewStore>();
@@ -144,15 +156,17 @@ public static class GatewayHost
 
         // Before Quartz's hosted service, so the queue is consistent before the first trigger fires.
         services.AddHostedService<QueueStartup>();
+        services.AddHostedService<Cluster.ClusterMembership>();
         services.AddQuartz(q =>
         {
             q.UsePersistentStore(store =>
             {
-                dialect.ConfigureScheduler(store);
+                dialect.ConfigureScheduler(store, options.Cluster);
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
                 store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
             });
+            // Clustered, each node gets a generated instance id (Quartz's AUTO): see ISqlDialect.ConfigureScheduler.
             q.ConfigureScheduler(s => s.InstanceName = options.SchedulerName);
             q.ScheduleJob<QueueReconciler>(
                 trigger => trigger.WithIdentity(QueueReconciler.Key.Name, QueueReconciler.Key.Group).StartNow()

@@ -23,6 +23,12 @@ public sealed class GatewayOptions
     /// <summary>Quartz's scheduler name, stored with every trigger: keep it stable for a data directory.</summary>
     public string SchedulerName { get; set; } = "crisis-gateway";
 
+    /// <summary><c>Gateway:Database:Provider</c> (<c>sqlite</c> or <c>postgres</c>) and its connection string.</summary>
+    public DatabaseOptions Database { get; set; } = new();
+
+    /// <summary>How the nodes of a cluster (PostgreSQL only) tell each other apart and notice one that died.</summary>
+    public ClusterOptions Cluster { get; set; } = new();
+
     public PublishingOptions Publishing { get; set; } = new();
 
     public Notifications.NotificationOptions Notifications { get; set; } = new();
@@ -36,6 +42,30 @@ public sealed class GatewayOptions
 
     /// <summary>A rule file's problem as <c>rules/topics/x.yml:4:11: …</c>, for /health and the admin pages.</summary>
     public string Describe(Rules.RuleFileException problem) => problem.RelativeTo(Path.GetDirectoryName(RulesDir) ?? RulesDir);
+}
+
+public sealed class DatabaseOptions
+{
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    /// <summary><c>sqlite</c>: two files in the data directory, one node. <c>postgres</c>: one database for every node.</summary>
+    public string Provider { get; set; } = Sqlite;
+
+    /// <summary>An Npgsql connection string (<c>Host=…;Database=…;Username=…;Password=…</c>); only for <c>postgres</c>.</summary>
+    public string? ConnectionString { get; set; }
+}
+
+public sealed class ClusterOptions
+{
+    /// <summary>How often a node tells the others (Quartz's check-in and the gateway's own node row) that it is alive.</summary>
+    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long past a missed check-in the others wait before they take a node's work over: its triggers (Quartz's
+    /// recovery) and its sends caught mid-publish (held as unconfirmed and asked about).
+    /// </summary>
+    public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 public sealed class PublishingOptions

@@ -116,7 +116,7 @@ public static class CommandLine
 
     private static async Task<Database> OpenDatabaseAsync(GatewayOptions options)
     {
-        var database = new Database(new SqliteDialect(options.DatabasePath, options.SchedulerPath));
+        var database = new Database(Database.For(options));
         await database.MigrateAsync();
         return database;
     }

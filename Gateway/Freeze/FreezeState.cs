@@ -23,5 +23,9 @@ public sealed record FreezeState(bool Frozen, DateTimeOffset? Since, string? By,
             : new FreezeState(false, null, null, null, active);
 
     /// <summary>The freeze that stops posts to this account, the global one first.</summary>
-    public Freeze? Covering(string account) => Freezes.OrderBy(f => f.Global ? 0 : 1).FirstOrDefault(f => f.Covers(account));
+    public Freeze? Covering(string account) => Covering(Freezes, account);
+
+    /// <summary>The one rule for which of <paramref name="freezes"/> stops posts to <paramref name="account"/>: the global one first.</summary>
+    public static Freeze? Covering(IEnumerable<Freeze> freezes, string account) =>
+        freezes.OrderBy(f => f.Global ? 0 : 1).FirstOrDefault(f => f.Covers(account));
 }

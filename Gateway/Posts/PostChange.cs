@@ -11,8 +11,14 @@ public sealed record PostChange(string PostId, PostStatus To, string Actor, stri
     /// <summary>Apply only if the post is still in this status (the caller decided based on it).</summary>
     public PostStatus? ExpectedFrom { get; init; }
 
-    /// <summary>Apply only while nothing is frozen: the publish fence, evaluated inside the same statement.</summary>
+    /// <summary>Apply only while no freeze covers the post: the publish fence, decided in the same transaction (see <see cref="Freeze.FreezeStore.FenceAsync"/>).</summary>
     public bool RequireNotFrozen { get; init; }
+
+    /// <summary>The node that takes the post to <c>publishing</c>: if it dies, the others know whose send was cut short.</summary>
+    public string? Node { get; init; }
+
+    /// <summary>The freeze a post is held for: the crisis page lists what each freeze stopped.</summary>
+    public string? HeldFor { get; init; }
 
     public string? Body { get; init; }
     public DateTimeOffset? ScheduledAt { get; init; }

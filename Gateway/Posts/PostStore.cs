@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Gateway.Audit;
+using Gateway.Freeze;
 using Gateway.Notifications;
 using Gateway.Rules;
 using Gateway.Storage;
@@ -66,7 +67,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
             $"""
             SELECT {Columns} FROM posts
             WHERE (@status IS NULL OR status = @status) AND (@account IS NULL OR account_id = @account)
-              AND (@everyAccount OR account_id IN @within)
+              AND (@everyAccount = 1 OR account_id IN @within)
               AND (@from IS NULL OR scheduled_at >= @from) AND (@to IS NULL OR scheduled_at < @to)
             ORDER BY scheduled_at, id
             LIMIT @limit
@@ -97,6 +98,24 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
     public Task<IReadOnlyList<Post>> WaitingAsync(CancellationToken cancellationToken = default) => QueryAsync(
         "status = @scheduled OR (status = @review AND crisis_statement = 0)",
         new { scheduled = PostTransitions.Name(PostStatus.Scheduled), review = PostTransitions.Name(PostStatus.PendingReview) }, cancellationToken);
+
+    /// <summary>The posts being sent right now, and the node sending each.</summary>
+    public async Task<IReadOnlyList<(string Id, string Account, string? Node)>> PublishingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<(string, string, string?)>(new CommandDefinition(
+            "SELECT id, account_id, publishing_node FROM posts WHERE status = @publishing",
+            new { publishing = PostTransitions.Name(PostStatus.Publishing) }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>The posts held for <paramref name="freezeId"/>: what it stopped.</summary>
+    public async Task<IReadOnlyList<string>> HeldForAsync(string freezeId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT id FROM posts WHERE held_for = @freezeId AND status = @held ORDER BY scheduled_at, id",
+            new { freezeId, held = PostTransitions.Name(PostStatus.Held) }, cancellationToken: cancellationToken))).AsList();
+    }
 
     /// <summary>Held posts whose interrupted send the network may still confirm.</summary>
     public Task<IReadOnlyList<Post>> UnconfirmedAsync(CancellationToken cancellationToken = default) =>
@@ -132,6 +151,10 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
             throw ProblemException.Conflict(
                 $"The post is {PostTransitions.Name(current.Status)}; it cannot become {PostTransitions.Name(change.To)}.");
         }
+        if (change.RequireNotFrozen && await FreezeStore.FenceAsync(connection, transaction, database.Dialect, current.Account, cancellationToken) is not null)
+        {
+            return null;
+        }
         var now = time.GetUtcNow();
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -144,19 +167,18 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 publish_ref = COALESCE(@PublishRef, publish_ref),
                 publish_url = COALESCE(@PublishUrl, publish_url),
                 required_approvals = COALESCE(@RequiredApprovals, required_approvals),
-                unconfirmed = @Unconfirmed
+                unconfirmed = @Unconfirmed,
+                publishing_node = @Node,
+                held_for = @HeldFor
             WHERE id = @PostId AND version = @Version
-              AND (@RequireNotFrozen = 0 OR NOT EXISTS (
-                    SELECT 1 FROM freezes f WHERE f.lifted_at IS NULL AND (f.scope = 'global'
-                        OR EXISTS (SELECT 1 FROM freeze_accounts fa WHERE fa.freeze_id = f.id AND fa.account_id = posts.account_id))))
             """,
             new
             {
                 change.PostId, to = PostTransitions.Name(change.To), change.Reason, now, change.Body,
                 change.ScheduledAt,
                 findings = change.Findings is null ? null : Serialize(change.Findings),
-                change.PublishedAt, change.PublishRef, change.PublishUrl, change.RequiredApprovals, current.Version, RequireNotFrozen = change.RequireNotFrozen ? 1 : 0,
-                change.Unconfirmed,
+                change.PublishedAt, change.PublishRef, change.PublishUrl, change.RequiredApprovals, current.Version,
+                change.Unconfirmed, change.Node, change.HeldFor,
             }, transaction, cancellationToken: cancellationToken));
         if (updated == 0)
         {

@@ -1,10 +1,10 @@
 namespace Gateway.Publishing;
 
 /// <summary>
-/// Tracks the publishes that are between their last freeze check and their side effect, so that a freeze can
-/// cancel them and wait until they have settled before it answers. Together with the database fence in
-/// <see cref="Posts.PostStore"/> (scheduled → publishing only while nothing is frozen) this makes the freeze
-/// call's return the point after which nothing leaves.
+/// Tracks this node's publishes that are between their last freeze check and their side effect, so that a freeze
+/// (recorded on any node, see <see cref="Freeze.FreezeWatcher"/>) can cancel them. Together with the database fence
+/// (scheduled → publishing only while no freeze covers the post) this makes the freeze call's return the point after
+/// which nothing leaves.
 /// </summary>
 public sealed class PublishFence
 {
@@ -22,8 +22,13 @@ public sealed class PublishFence
         return lease;
     }
 
-    /// <summary>Cancels the publishes in flight to the accounts a freeze covers and waits until each has settled. Returns the ids it stopped.</summary>
-    public async Task<IReadOnlyList<string>> DrainAsync(Func<string, bool> covers, TimeSpan timeout)
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Cancels this node's publishes in flight to the accounts <paramref name="covers"/> names and waits until each
+    /// has settled (held, unconfirmed or resolved). Returns the ids it stopped.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StopAsync(Func<string, bool> covers)
     {
         Lease[] inFlight;
         lock (_gate)
@@ -41,8 +46,27 @@ public sealed class PublishFence
                 // settled between the snapshot and now: nothing left to stop
             }
         }
-        await Task.WhenAll(inFlight.Select(l => l.Settled)).WaitAsync(timeout);
+        try
+        {
+            await Task.WhenAll(inFlight.Select(l => l.Settled)).WaitAsync(SettleTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // Only a publisher that ignores cancellation gets here; the freeze's wait across nodes reports it.
+        }
         return inFlight.Select(l => l.PostId).ToArray();
+    }
+
+    /// <summary>Whether anything is in flight here (a cheap test before reading the freezes again).</summary>
+    public bool Busy
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _leases.Count > 0;
+            }
+        }
     }
 
     public sealed class Lease : IDisposable

@@ -1,17 +1,15 @@
-using Dapper;
 using Gateway.Posts;
-using Gateway.Storage;
 using Quartz;
 
 namespace Gateway.Scheduling;
 
 /// <summary>
 /// The queue in Quartz's persistent store: one job per post, keyed by the post id, whose only data is that id.
-/// Everything else is read from the database at fire time, so the store never holds a stale copy of a post.
-/// Ordinary posts wait in the <c>posts</c> group, which a global freeze pauses; approved crisis statements go in
-/// <c>statements</c>, which nothing pauses.
+/// Everything else is read from the database at fire time, so the store never holds a stale copy of a post, and
+/// a freeze changes no trigger: the fire-time gate holds what comes due during it. Ordinary posts wait in the
+/// <c>posts</c> group, approved crisis statements in <c>statements</c>.
 /// </summary>
-public sealed class PostScheduler(ISchedulerFactory schedulers, ISqlDialect dialect, TimeProvider time)
+public sealed class PostScheduler(ISchedulerFactory schedulers)
 {
     public const string PostsGroup = "posts";
     public const string StatementsGroup = "statements";
@@ -58,6 +56,8 @@ public sealed class PostScheduler(ISchedulerFactory schedulers, ISqlDialect dial
     private static IJobDetail Job(string postId, bool statement) => JobBuilder.Create<PublishJob>()
         .WithIdentity(postId, statement ? StatementsGroup : PostsGroup)
         .UsingJobData(PostIdKey, postId)
+        // On a cluster, a node that dies mid-send has its job fired again elsewhere, where PublishJob settles it.
+        .RequestRecovery()
         .Build();
 
     private static ITrigger Trigger(string postId, DateTimeOffset at, bool statement) => TriggerBuilder.Create()
@@ -73,52 +73,6 @@ public sealed class PostScheduler(ISchedulerFactory schedulers, ISqlDialect dial
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         await scheduler.DeleteJobs([new JobKey(postId, PostsGroup), new JobKey(postId, StatementsGroup)], cancellationToken);
     }
-
-    /// <summary>Pauses every ordinary post, including those scheduled later (Quartz pauses new triggers of a paused group).</summary>
-    public async Task PausePostsAsync(string reason, string by, CancellationToken cancellationToken = default)
-    {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        await scheduler.PauseTriggerGroupsWith(GroupMatcher<TriggerKey>.GroupEquals(PostsGroup), new PauseDetails { Reason = reason, RequestedBy = by }, cancellationToken);
-    }
-
-    /// <summary>
-    /// Lifts the pause of <see cref="PausePostsAsync"/>. Quartz's own group resume works one trigger at a time and on
-    /// SQLite each one gets slower as the group grows (measured: 2,000 triggers 0.5 s, 8,000 about 5 s, 100,000
-    /// still running after ten minutes), so an unfreeze would hang for as long as the queue is large. A trigger
-    /// that is merely paused and not yet due needs nothing but its state back, and one statement in Quartz's own
-    /// tables gives it that, in the same transaction that removes the group's pause. Quartz itself then resumes the
-    /// rest: the overdue (its misfire rule applies), any paused while their job ran, and the soonest few, whose
-    /// resume is what wakes its scheduler thread to look at the queue again.
-    /// </summary>
-    public async Task ResumePostsAsync(CancellationToken cancellationToken = default)
-    {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var args = new { scheduler = scheduler.SchedulerName, group = PostsGroup, now = time.GetUtcNow().UtcTicks, soonest = ResumedByQuartz };
-        IReadOnlyList<string> rest;
-        await using (var connection = dialect.CreateSchedulerConnection())
-        {
-            await connection.OpenAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await connection.ExecuteAsync("DELETE FROM qrtz_paused_trigger_grps WHERE sched_name = @scheduler AND trigger_group = @group", args, transaction);
-            await connection.ExecuteAsync("""
-                UPDATE qrtz_triggers SET trigger_state = 'WAITING', pause_reason = NULL, paused_by = NULL, paused_at = NULL
-                WHERE sched_name = @scheduler AND trigger_group = @group AND trigger_state = 'PAUSED' AND next_fire_time >= @now
-                  AND trigger_name NOT IN (
-                    SELECT trigger_name FROM qrtz_triggers
-                    WHERE sched_name = @scheduler AND trigger_group = @group AND trigger_state = 'PAUSED'
-                    ORDER BY next_fire_time LIMIT @soonest)
-                """, args, transaction);
-            rest = (await connection.QueryAsync<string>("""
-                SELECT trigger_name FROM qrtz_triggers
-                WHERE sched_name = @scheduler AND trigger_group = @group AND trigger_state IN ('PAUSED', 'PAUSED_BLOCKED')
-                """, args, transaction)).AsList();
-            await transaction.CommitAsync(cancellationToken);
-        }
-        await scheduler.ResumeTriggers(rest.Select(name => new TriggerKey(name, PostsGroup)).ToList(), cancellationToken);
-    }
-
-    /// <summary>How many of the soonest paused triggers <see cref="ResumePostsAsync"/> leaves to Quartz.</summary>
-    private const int ResumedByQuartz = 100;
 
     /// <summary>The posts that have a trigger, in either lane.</summary>
     public async Task<IReadOnlySet<string>> ScheduledPostIdsAsync(CancellationToken cancellationToken = default)

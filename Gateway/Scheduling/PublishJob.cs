@@ -27,6 +27,8 @@ public sealed class PublishJob(
     IEnumerable<IPublisher> publishers,
     DeliveryLookup deliveries,
     ConnectionStore connections,
+    Cluster.ClusterNodes nodes,
+    Cluster.OrphanedSends orphans,
     AuditLog audit,
     GatewayOptions options,
     TimeProvider time,
@@ -44,18 +46,28 @@ public sealed class PublishJob(
                 $"Nobody approved it before its time ({post.ScheduledAt:O}). Approving it now needs a new time.");
             return;
         }
+        if (post?.Status == PostStatus.Publishing)
+        {
+            // Quartz recovered the job of a node that died mid-send (it requests recovery): settle it, never send again.
+            foreach (var held in await orphans.HoldAsync(CancellationToken.None))
+            {
+                await deliveries.SettleAsync(held, CancellationToken.None);
+            }
+            return;
+        }
         if (post?.Status != PostStatus.Scheduled)
         {
             return; // cancelled, held or edited since the trigger was set: the trigger is stale
         }
 
-        // 1. The freezes, as the database has them now. An approved crisis statement is the one post that passes.
+        // 1. The freezes, as the database has them now: one covering the post now or at its time (lifted since) holds
+        // it. An approved crisis statement is the one post that passes.
         var now = time.GetUtcNow();
         if (!post.CrisisStatement)
         {
-            if ((await freezes.GetAsync(cancellationToken)).Covering(post.Account) is { } freeze)
+            if (await freezes.CoveringAsync(post.Account, post.ScheduledAt, cancellationToken) is { } freeze)
             {
-                await HoldAsync(post, FrozenReason(freeze));
+                await HoldAsync(post, FrozenReason(freeze), heldFor: freeze);
                 return;
             }
 
@@ -110,12 +122,13 @@ public sealed class PublishJob(
             {
                 ExpectedFrom = PostStatus.Scheduled,
                 RequireNotFrozen = !post.CrisisStatement,
+                Node = nodes.Self,
             }, CancellationToken.None);
         if (publishing is null)
         {
             // Either a freeze landed after step 1, or someone changed the post; only the first leaves it scheduled.
             var landed = (await freezes.GetAsync(CancellationToken.None)).Covering(post.Account);
-            await HoldAsync(post, landed is null ? "The post changed while it was being published." : FrozenReason(landed));
+            await HoldAsync(post, landed is null ? "The post changed while it was being published." : FrozenReason(landed), heldFor: landed);
             return;
         }
 
@@ -173,11 +186,12 @@ public sealed class PublishJob(
         $"{(freeze.Global ? "The queue" : "Its account")} was frozen by {freeze.By} at {freeze.Since:O} ({freeze.Reason}); " +
         "it came due during the freeze. Reschedule it to confirm.";
 
-    private Task HoldAsync(Post post, string reason, IReadOnlyList<Finding>? findings = null) =>
-        ChangeAsync(post, PostStatus.Held, "post.held", reason, findings: findings);
+    private Task HoldAsync(Post post, string reason, IReadOnlyList<Finding>? findings = null, Freeze.Freeze? heldFor = null) =>
+        ChangeAsync(post, PostStatus.Held, "post.held", reason, findings: findings, heldFor: heldFor);
 
     private async Task<Post?> ChangeAsync(Post post, PostStatus to, string action, string? reason,
-        IReadOnlyList<Finding>? findings = null, DateTimeOffset? publishedAt = null, Delivery? delivery = null, bool unconfirmed = false)
+        IReadOnlyList<Finding>? findings = null, DateTimeOffset? publishedAt = null, Delivery? delivery = null, bool unconfirmed = false,
+        Freeze.Freeze? heldFor = null)
     {
         // Not the job's token: once the side effect is decided, its record must be written even during shutdown.
         var changed = await posts.ChangeAsync(new PostChange(post.Id, to, AuditLog.System, action, reason)
@@ -188,6 +202,7 @@ public sealed class PublishJob(
             PublishRef = delivery?.Reference,
             PublishUrl = delivery?.Url,
             Unconfirmed = unconfirmed,
+            HeldFor = heldFor?.Id,
         }, CancellationToken.None);
         log.LogInformation("Post {PostId}: {From} -> {To} {Reason}", post.Id, post.Status, changed?.Status.ToString() ?? "(changed meanwhile)", reason);
         return changed;

@@ -8,11 +8,12 @@ namespace Gateway.Scheduling;
 /// Brings the queue back in line with the database, as a Quartz job of its own: its first run comes after Quartz's
 /// start-up recovery (which removes the spent triggers of jobs a crash interrupted, so any earlier look would still
 /// see them), then every minute. Every post that should wait in Quartz gets a trigger if it has none; the fire-time
-/// gate then decides as always (a late one is held). Unconfirmed sends are settled by asking their network.
+/// gate then decides as always (a late one is held). Sends a stopped node left publishing are held, and every
+/// unconfirmed send is settled by asking its network.
 /// Nothing here publishes; nothing pauses it (it is not in the posts group a freeze pauses).
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class QueueReconciler(PostStore posts, PostScheduler scheduler, DeliveryLookup deliveries, ILogger<QueueReconciler> log) : IJob
+public sealed class QueueReconciler(PostStore posts, PostScheduler scheduler, DeliveryLookup deliveries, Cluster.OrphanedSends orphans, ILogger<QueueReconciler> log) : IJob
 {
     public static readonly JobKey Key = new("reconcile", "maintenance");
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
@@ -21,6 +22,7 @@ public sealed class QueueReconciler(PostStore posts, PostScheduler scheduler, De
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        await orphans.HoldAsync(cancellationToken);
         foreach (var post in await posts.UnconfirmedAsync(cancellationToken))
         {
             await deliveries.SettleAsync(post, cancellationToken);

@@ -7,17 +7,18 @@ using Gateway.Users;
 namespace Gateway.Scheduling;
 
 /// <summary>
-/// Runs before Quartz starts firing: brings the schema up to date, creates the first admin, and makes the queue
-/// consistent with the database after a stop: a frozen queue stays paused, a post caught mid-publish is held as
-/// unconfirmed. Missing triggers are <see cref="QueueReconciler"/>'s, which runs once Quartz has recovered.
+/// Runs before Quartz starts firing: brings the schema up to date, creates the first admin, joins the cluster, and
+/// on a single node holds a post caught mid-publish as unconfirmed (on a cluster the others settle a dead node's
+/// sends, see <see cref="Cluster.OrphanedSends"/>). Missing triggers are <see cref="QueueReconciler"/>'s, which
+/// runs once Quartz has recovered.
 /// </summary>
 public sealed class QueueStartup(
     Database database,
     UserStore users,
-    PostStore posts,
     FreezeStore freezes,
-    KillSwitch killSwitch,
     ISqlDialect dialect,
+    Cluster.ClusterNodes nodes,
+    Cluster.OrphanedSends orphans,
     Rules.IRulePackSource packs,
     Trends.TrendStore trends,
     TimeProvider time,
@@ -31,22 +32,17 @@ public sealed class QueueStartup(
         await dialect.PrepareSchedulerAsync(cancellationToken);
         await CreateFirstAdminAsync(cancellationToken);
 
-        // Also repairs a stop between recording a freeze change and pausing or resuming Quartz.
-        await killSwitch.SyncSchedulerAsync(cancellationToken);
         foreach (var freeze in (await freezes.GetAsync(cancellationToken)).Freezes)
         {
             log.LogWarning("Frozen ({Scope} {Accounts}) since {Since} by {By}: {Reason}", freeze.Scope, freeze.Accounts, freeze.Since, freeze.By, freeze.Reason);
         }
 
-        // Whether these reached the network is settled by asking it, in QueueReconciler's first run.
-        foreach (var id in await posts.DueAsync(PostStatus.Publishing, DateTimeOffset.MaxValue, cancellationToken))
+        await nodes.CheckInAsync(cancellationToken);
+        if (!dialect.Clustered)
         {
-            await posts.ChangeAsync(new PostChange(id, PostStatus.Held, AuditLog.System, "post.held",
-                "The gateway stopped while this post was being published; whether it reached the network is unknown. Check before releasing it.")
-            {
-                ExpectedFrom = PostStatus.Publishing,
-                Unconfirmed = true,
-            }, cancellationToken);
+            // One node is all there can be, so a node that left a send publishing was this gateway before it stopped.
+            await nodes.ForgetOthersAsync(cancellationToken);
+            await orphans.HoldAsync(cancellationToken);
         }
     }
 

@@ -13,9 +13,14 @@ public sealed class Database
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new UtcTimeHandler());
+        SqlMapper.RemoveTypeMap(typeof(bool));
+        SqlMapper.RemoveTypeMap(typeof(bool?));
+        SqlMapper.AddTypeHandler(new IntegerBoolHandler());
     }
 
     public Database(ISqlDialect dialect) => _dialect = dialect;
+
+    public ISqlDialect Dialect => _dialect;
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
@@ -33,19 +38,33 @@ public sealed class Database
         return result;
     }
 
+    /// <summary>Brings the schema to the latest version in one transaction; nodes starting together take turns.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await _dialect.PrepareAsync(connection, cancellationToken);
-        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-        var current = await connection.ExecuteScalarAsync<int?>("SELECT MAX(version) FROM schema_version") ?? 0;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await _dialect.LockAsync(connection, transaction, DatabaseLock.Schema, shared: false, cancellationToken);
+        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", transaction: transaction);
+        var current = await connection.ExecuteScalarAsync<int?>("SELECT MAX(version) FROM schema_version", transaction: transaction) ?? 0;
         var migrations = Schema.Migrations(_dialect);
         for (var version = current + 1; version <= migrations.Count; version++)
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(migrations[version - 1], transaction: transaction);
             await connection.ExecuteAsync("INSERT INTO schema_version (version) VALUES (@version)", new { version }, transaction);
-            await transaction.CommitAsync(cancellationToken);
         }
+        await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>The engine the configuration names, or a readable error.</summary>
+    public static ISqlDialect For(GatewayOptions options, ILoggerFactory? logs = null) => options.Database.Provider.Trim().ToLowerInvariant() switch
+    {
+        DatabaseOptions.Sqlite => new SqliteDialect(options.DatabasePath, options.SchedulerPath),
+        DatabaseOptions.Postgres => new PostgresDialect(
+            string.IsNullOrWhiteSpace(options.Database.ConnectionString)
+                ? throw new InvalidOperationException("Gateway:Database:ConnectionString is required with Gateway:Database:Provider=postgres.")
+                : options.Database.ConnectionString,
+            logs?.CreateLogger<PostgresDialect>()),
+        var other => throw new InvalidOperationException($"Gateway:Database:Provider '{other}' is not known: use 'sqlite' or 'postgres'."),
+    };
 }

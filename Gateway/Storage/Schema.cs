@@ -166,5 +166,22 @@ public static class Schema
         );
         ALTER TABLE posts ADD COLUMN publish_url TEXT NULL;
         """,
+        // nodes: the gateways sharing this database, each checking in; a send whose node stopped checking in is settled by the others.
+        // data_protection_keys: the key ring every node shares, so a secret saved on one node opens on another.
+        """
+        CREATE TABLE nodes (
+            id TEXT PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        ALTER TABLE posts ADD COLUMN publishing_node TEXT NULL;
+        ALTER TABLE posts ADD COLUMN held_for TEXT NULL;
+        CREATE INDEX ix_posts_held_for ON posts (held_for);
+        CREATE TABLE data_protection_keys (
+            name TEXT PRIMARY KEY,
+            xml TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """,
     ];
 }

@@ -5,7 +5,10 @@ using Quartz;
 
 namespace Gateway.Storage;
 
-/// <summary>The embedded default: two SQLite files under the data directory, the gateway's and Quartz's.</summary>
+/// <summary>
+/// The embedded default: two SQLite files under the data directory, the gateway's and Quartz's, for one node. The
+/// node that changes something is the only one that needs to hear of it, so announcements are no-ops.
+/// </summary>
 public sealed class SqliteDialect(string databasePath, string schedulerPath) : ISqlDialect
 {
     private readonly string _connectionString = ConnectionString(databasePath);
@@ -15,17 +18,30 @@ public sealed class SqliteDialect(string databasePath, string schedulerPath) : I
 
     public string AutoIncrementKey => "INTEGER PRIMARY KEY AUTOINCREMENT";
 
+    public bool Clustered => false;
+
     public Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => EnableWalAsync(connection, cancellationToken);
 
-    public void ConfigureScheduler(IPersistentStoreBuilder store) => store.UseSqlite(_schedulerConnectionString);
+    // Microsoft.Data.Sqlite begins transactions IMMEDIATE: one writer at a time already, whatever it is doing.
+    public Task LockAsync(DbConnection connection, DbTransaction transaction, DatabaseLock which, bool shared, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 
-    public DbConnection CreateSchedulerConnection() => new SqliteConnection(_schedulerConnectionString);
+    public void ConfigureScheduler(IPersistentStoreBuilder store, ClusterOptions cluster) => store.UseSqlite(_schedulerConnectionString);
 
     public async Task PrepareSchedulerAsync(CancellationToken cancellationToken)
     {
-        await using var connection = CreateSchedulerConnection();
+        await using var connection = new SqliteConnection(_schedulerConnectionString);
         await connection.OpenAsync(cancellationToken);
         await EnableWalAsync(connection, cancellationToken);
+    }
+
+    public Task AnnounceAsync(DbConnection connection, DbTransaction transaction, Channel channel, string payload, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    public async Task ListenAsync(Channel channel, Func<string?, Task> heard, CancellationToken cancellationToken)
+    {
+        await heard(null);
+        await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     private static string ConnectionString(string path) => new SqliteConnectionStringBuilder
