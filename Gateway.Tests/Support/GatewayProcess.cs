@@ -111,7 +111,7 @@ public sealed class GatewayProcess(string dataDir, string schedulerName, IReadOn
         return Process.Start(start)!;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
