@@ -4,14 +4,14 @@ using Gateway.Tests.Support;
 
 namespace Gateway.Tests;
 
-public sealed class CrisisModeTests : IAsyncLifetime
+public abstract class CrisisModeTests(Engine engine) : IAsyncLifetime
 {
     private TestGateway _gateway = null!;
     private HttpClient _admin = null!, _admin2 = null!, _eve = null!, _rita = null!;
 
     public async Task InitializeAsync()
     {
-        _gateway = new TestGateway();
+        _gateway = new TestGateway(engine: engine);
         _admin = await _gateway.SignInAsync("root", "admin");
         _admin2 = await _gateway.SignInAsync("ada", "admin");
         _eve = await _gateway.SignInAsync("eve", "editor");
@@ -103,7 +103,7 @@ public sealed class CrisisModeTests : IAsyncLifetime
 
         Assert.Equal("published", await _admin.WaitForStatusAsync(id, "published", "held", "failed"));
         Assert.Equal([id], _gateway.OutboxIds()); // nothing else got through
-        Assert.Equal("scheduled", await _admin.StatusAsync(ordinary));
+        Assert.Equal("held", await _admin.StatusAsync(ordinary)); // held at its time, during the freeze
 
         var incidentId = (await (await _admin.GetAsync("/api/incidents")).ReadJsonAsync())[0].GetProperty("id").GetString()!;
         var incident = await (await _admin.GetAsync($"/api/incidents/{incidentId}")).ReadJsonAsync();
@@ -173,3 +173,7 @@ public sealed class CrisisModeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await _rita.GetAsync("/api/incidents")).StatusCode);
     }
 }
+
+public sealed class CrisisModeOnSqlite() : CrisisModeTests(Engine.Sqlite);
+
+public sealed class CrisisModeOnPostgres() : CrisisModeTests(Engine.Postgres);

@@ -12,7 +12,7 @@ namespace Gateway.Tests;
 /// the one rule: an approval counts only from someone who neither wrote nor changed the version, and a crisis
 /// statement never leaves without one.
 /// </summary>
-public sealed class FourEyesTests : IAsyncLifetime
+public abstract class FourEyesTests(Engine engine) : IAsyncLifetime
 {
     // Too long for an x account: blocked by network.length.
     private static readonly string TooLong = "We are aware of the fire at our Hamburg plant. " + new string('x', 300);
@@ -23,7 +23,7 @@ public sealed class FourEyesTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _gateway = new TestGateway();
+        _gateway = new TestGateway(engine: engine);
         _root = await _gateway.SignInAsync("root", "admin");
         _ada = await _gateway.SignInAsync("ada", "admin");
         _eve = await _gateway.SignInAsync("eve", "editor");
@@ -191,3 +191,7 @@ public sealed class FourEyesTests : IAsyncLifetime
         Assert.Empty(_gateway.OutboxIds());
     }
 }
+
+public sealed class FourEyesOnSqlite() : FourEyesTests(Engine.Sqlite);
+
+public sealed class FourEyesOnPostgres() : FourEyesTests(Engine.Postgres);

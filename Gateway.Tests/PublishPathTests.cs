@@ -4,12 +4,12 @@ using Gateway.Tests.Support;
 
 namespace Gateway.Tests;
 
-public sealed class PublishPathTests
+public abstract class PublishPathTests(Engine engine)
 {
     [Fact]
     public async Task A_post_goes_from_submit_to_published_through_the_outbox()
     {
-        using var gateway = new TestGateway();
+        using var gateway = new TestGateway(engine: engine);
         var admin = await gateway.SignInAsync("root", "admin");
         var editor = await gateway.SignInAsync("eve", "editor");
         await admin.CreateAccountAsync("acme", editors: ["eve"]);
@@ -37,7 +37,7 @@ public sealed class PublishPathTests
     [Fact]
     public async Task A_post_over_the_network_limit_is_blocked_with_a_finding_and_never_published()
     {
-        using var gateway = new TestGateway();
+        using var gateway = new TestGateway(engine: engine);
         var admin = await gateway.SignInAsync("root", "admin");
         await admin.CreateAccountAsync("acme-x", network: "x");
 
@@ -55,3 +55,7 @@ public sealed class PublishPathTests
         Assert.Equal(1, finding.GetProperty("length").GetInt32());
     }
 }
+
+public sealed class PublishPathOnSqlite() : PublishPathTests(Engine.Sqlite);
+
+public sealed class PublishPathOnPostgres() : PublishPathTests(Engine.Postgres);

@@ -8,14 +8,14 @@ using Quartz;
 namespace Gateway.Tests;
 
 /// <summary>The reconciler's two jobs, each driven directly: interrupted sends settled by asking, missing triggers restored.</summary>
-public sealed class QueueReconcilerTests : IAsyncLifetime
+public abstract class QueueReconcilerTests(Engine engine) : IAsyncLifetime
 {
     private TestGateway _gateway = null!;
     private HttpClient _admin = null!;
 
     public async Task InitializeAsync()
     {
-        _gateway = new TestGateway();
+        _gateway = new TestGateway(engine: engine);
         _admin = await _gateway.SignInAsync("root", "admin");
         await _admin.CreateAccountAsync("acme");
         await _admin.CreateAccountAsync("acme-hook", publisher: new { type = "webhook", url = "http://127.0.0.1:9/hook" });
@@ -94,3 +94,7 @@ public sealed class QueueReconcilerTests : IAsyncLifetime
         Assert.Equal(later.ToUnixTimeSeconds(), (await quartz.GetTrigger(new TriggerKey(moved, PostScheduler.PostsGroup)))!.NextFireTimeUtc!.Value.ToUnixTimeSeconds());
     }
 }
+
+public sealed class QueueReconcilerOnSqlite() : QueueReconcilerTests(Engine.Sqlite);
+
+public sealed class QueueReconcilerOnPostgres() : QueueReconcilerTests(Engine.Postgres);

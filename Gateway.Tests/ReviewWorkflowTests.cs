@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests;
 
-public sealed class ReviewWorkflowTests : IAsyncLifetime
+public abstract class ReviewWorkflowTests(Engine engine) : IAsyncLifetime
 {
     private const string Policy = """
         approvals: 1
@@ -30,7 +30,7 @@ public sealed class ReviewWorkflowTests : IAsyncLifetime
         {
             ["Gateway:RulesDir"] = RulesCopy.With(("policy.yml", Policy)),
             ["Gateway:LateGrace"] = "1.00:00:00",
-        });
+        }, engine: engine);
         _admin = await _gateway.SignInAsync("root", "admin");
         _eve = await _gateway.SignInAsync("eve", "editor");
         _rita = await _gateway.SignInAsync("rita", "reviewer");
@@ -233,3 +233,7 @@ public sealed class ReviewWorkflowTests : IAsyncLifetime
         Assert.Contains("post.commented", await AuditActionsAsync(id));
     }
 }
+
+public sealed class ReviewWorkflowOnSqlite() : ReviewWorkflowTests(Engine.Sqlite);
+
+public sealed class ReviewWorkflowOnPostgres() : ReviewWorkflowTests(Engine.Postgres);

@@ -73,6 +73,9 @@ public static class GatewayHost
         services.AddSingleton<Database>();
         services.AddSingleton<Cluster.ClusterNodes>();
         services.AddSingleton<Cluster.OrphanedSends>();
+        // The first hosted service: the schema is current before anything else starts (Data Protection reads its key
+        // ring from the database on a cluster), and the queue is consistent before Quartz fires the first trigger.
+        services.AddHostedService<QueueStartup>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<AccountStore>();
@@ -154,8 +157,6 @@ public static class GatewayHost
             })
             .ConfigurePrimaryHttpMessageHandler(() => AddressGuard.CreateHandler(options.Publishing.AllowPrivateAddresses));
 
-        // Before Quartz's hosted service, so the queue is consistent before the first trigger fires.
-        services.AddHostedService<QueueStartup>();
         services.AddHostedService<Cluster.ClusterMembership>();
         services.AddQuartz(q =>
         {

@@ -20,7 +20,9 @@ public sealed class TestGateway : WebApplicationFactory<Program>
     private readonly bool _watchRules;
 
     /// <param name="watchRules">Keep the gateway's own watcher on <c>Gateway:RulesDir</c> instead of the shared, unwatched packs.</param>
-    public TestGateway(string? dataDir = null, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, bool watchRules = false)
+    /// <param name="engine">On <see cref="Engine.Postgres"/> the gateway gets a database of its own on the test server, kept with the data directory for a restart.</param>
+    public TestGateway(string? dataDir = null, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, bool watchRules = false,
+        Engine engine = Engine.Sqlite)
     {
         _watchRules = watchRules;
         DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "crisis-gateway-tests", Guid.NewGuid().ToString("N"));
@@ -37,10 +39,29 @@ public sealed class TestGateway : WebApplicationFactory<Program>
             // Offline by default (this machine has no internet); the link tests switch it on against loopback.
             ["Gateway:Links:Enabled"] = "false",
         };
+        if (engine == Engine.Postgres)
+        {
+            _settings["Gateway:Database:Provider"] = "postgres";
+            _settings["Gateway:Database:ConnectionString"] = PostgresDatabase(DataDir);
+        }
         foreach (var (key, value) in settings ?? [])
         {
             _settings[key] = value;
         }
+    }
+
+    /// <summary>The data directory's database on the test server, created on first use.</summary>
+    public static string PostgresDatabase(string dataDir)
+    {
+        var remembered = Path.Combine(dataDir, "postgres.connection");
+        if (File.Exists(remembered))
+        {
+            return File.ReadAllText(remembered);
+        }
+        var connectionString = PostgresServer.CreateDatabaseAsync().GetAwaiter().GetResult();
+        Directory.CreateDirectory(dataDir);
+        File.WriteAllText(remembered, connectionString);
+        return connectionString;
     }
 
     public string DataDir { get; }

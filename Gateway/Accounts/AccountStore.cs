@@ -15,7 +15,7 @@ public sealed class AccountStore(Database database, ConnectionStore connections,
         var now = time.GetUtcNow();
         await database.InTransactionAsync(async (c, t) =>
         {
-            var known = (await c.QueryAsync<string>("SELECT name FROM users WHERE name IN @editors", new { editors }, t)).ToHashSet();
+            var known = (await c.QueryAsync<string>($"SELECT name FROM users WHERE {database.Dialect.AnyOf("name", "editors")}", new { editors }, t)).ToHashSet();
             var unknown = editors.Where(e => !known.Contains(e)).ToArray();
             if (unknown.Length > 0)
             {

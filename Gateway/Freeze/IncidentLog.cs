@@ -21,16 +21,16 @@ public sealed class IncidentLog(Database database, FreezeStore freezes, TimeProv
         var window = new { from = freeze.Since, to = liftedAt ?? time.GetUtcNow(), id, global = freeze.Global ? 1 : 0, accounts = freeze.Accounts.ToArray() };
         await using var connection = await database.OpenAsync(cancellationToken);
         var timeline = (await connection.QueryAsync<AuditEntry>(new CommandDefinition(
-            """
+            $"""
             SELECT a.id, a.at, a.actor, a.action, a.subject, a.details FROM audit a LEFT JOIN posts p ON p.id = a.subject
             WHERE a.subject = @id
-               OR (a.at >= @from AND a.at <= @to AND p.id IS NOT NULL AND (@global = 1 OR p.account_id IN @accounts))
+               OR (a.at >= @from AND a.at <= @to AND p.id IS NOT NULL AND (@global = 1 OR {database.Dialect.AnyOf("p.account_id", "accounts")}))
             ORDER BY a.id
             """, window, cancellationToken: cancellationToken))).AsList();
         var statements = await connection.QueryAsync<StatementRow>(new CommandDefinition(
-            """
+            $"""
             SELECT id AS PostId, account_id AS Account, created_at AS SubmittedAt, published_at AS PublishedAt FROM posts
-            WHERE crisis_statement = 1 AND created_at >= @from AND created_at <= @to AND (@global = 1 OR account_id IN @accounts)
+            WHERE crisis_statement = 1 AND created_at >= @from AND created_at <= @to AND (@global = 1 OR {database.Dialect.AnyOf("account_id", "accounts")})
             ORDER BY created_at
             """, window, cancellationToken: cancellationToken));
         return Summary(freeze, liftedAt, liftedBy, liftReason) with

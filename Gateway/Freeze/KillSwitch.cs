@@ -37,7 +37,7 @@ public sealed class KillSwitch(
         var freeze = await database.InTransactionAsync(async (c, t) =>
         {
             await FreezeStore.LockAsync(c, t, database.Dialect, CancellationToken.None);
-            var unknown = scope.Except(await c.QueryAsync<string>("SELECT id FROM accounts WHERE id IN @scope", new { scope }, t)).ToArray();
+            var unknown = scope.Except(await c.QueryAsync<string>($"SELECT id FROM accounts WHERE {database.Dialect.AnyOf("id", "scope")}", new { scope }, t)).ToArray();
             if (unknown.Length > 0)
             {
                 throw ProblemException.BadRequest($"Unknown account(s): {string.Join(", ", unknown)}.");

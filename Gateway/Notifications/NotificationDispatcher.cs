@@ -42,11 +42,11 @@ public sealed class NotificationDispatcher(
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var due = await connection.QueryAsync<Due>(new CommandDefinition(
-            """
+            $"""
             SELECT d.notification_id AS Id, d.webhook AS Webhook, d.attempts AS Attempts, d.next_attempt_at AS NextAttemptAt,
                    n.event AS Event, n.post_id AS PostId, n.account_id AS Account, n.text AS Text, n.created_at AS CreatedAt
             FROM deliveries d JOIN notifications n ON n.id = d.notification_id
-            WHERE d.delivered_at IS NULL AND d.webhook IN @names
+            WHERE d.delivered_at IS NULL AND {database.Dialect.AnyOf("d.webhook", "names")}
             ORDER BY d.notification_id
             LIMIT 200
             """, new { names = options.Webhooks.Select(w => w.Name).ToArray() }, cancellationToken: cancellationToken));

@@ -67,12 +67,18 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
             $"""
             SELECT {Columns} FROM posts
             WHERE (@status IS NULL OR status = @status) AND (@account IS NULL OR account_id = @account)
-              AND (@everyAccount = 1 OR account_id IN @within)
+              AND (@everyAccount = 1 OR {database.Dialect.AnyOf("account_id", "within")})
               AND (@from IS NULL OR scheduled_at >= @from) AND (@to IS NULL OR scheduled_at < @to)
             ORDER BY scheduled_at, id
             LIMIT @limit
             """,
-            new { status = status is { } s ? PostTransitions.Name(s) : null, account, limit, from, to, everyAccount = within is null, within = within ?? [] },
+            new
+            {
+                status = status is { } s ? PostTransitions.Name(s) : null, account, limit,
+                // As text, so that a missing bound still has a type (PostgreSQL cannot type a bare null parameter).
+                from = from is { } f ? UtcTimeHandler.ToText(f) : null, to = to is { } u ? UtcTimeHandler.ToText(u) : null,
+                everyAccount = within is null, within = within ?? [],
+            },
             cancellationToken: cancellationToken));
         return rows.Select(r => r.ToPost()).ToArray();
     }

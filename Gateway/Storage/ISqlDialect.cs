@@ -15,6 +15,12 @@ public interface ISqlDialect
     /// <summary>Column definition of an auto-numbered primary key.</summary>
     string AutoIncrementKey { get; }
 
+    /// <summary>
+    /// <c>column</c> is one of the values of the list parameter <c>parameter</c>, both constants of the calling code.
+    /// Dapper expands <c>IN @list</c> into one parameter per value except on Npgsql, where it sends one array.
+    /// </summary>
+    string AnyOf(string column, string parameter);
+
     /// <summary>True when several nodes may share the database: Quartz runs clustered and changes are announced to every node.</summary>
     bool Clustered { get; }
 

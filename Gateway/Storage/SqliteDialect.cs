@@ -20,6 +20,8 @@ public sealed class SqliteDialect(string databasePath, string schedulerPath) : I
 
     public bool Clustered => false;
 
+    public string AnyOf(string column, string parameter) => $"{column} IN @{parameter}";
+
     public Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => EnableWalAsync(connection, cancellationToken);
 
     // Microsoft.Data.Sqlite begins transactions IMMEDIATE: one writer at a time already, whatever it is doing.
