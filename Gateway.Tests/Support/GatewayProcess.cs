@@ -62,6 +62,16 @@ public sealed class GatewayProcess(string dataDir, string schedulerName, IReadOn
         _process!.Kill(entireProcessTree: true);
         _process.WaitForExit();
         _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Kills it if it runs: for a test's clean-up, whatever state the test left it in.</summary>
+    public void Stop()
+    {
+        if (_process is not null)
+        {
+            Kill();
+        }
     }
 
     public HttpClient Client(string? token)

@@ -2,6 +2,7 @@ using Gateway.Accounts;
 using Gateway.Audit;
 using Gateway.Auth;
 using Gateway.Freeze;
+using Gateway.Storage;
 using Gateway.Posts;
 using Gateway.Reviews;
 using Gateway.Trends;
@@ -20,15 +21,37 @@ public static class Endpoints
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/health", async (FreezeStore freezes, Rules.IRulePackSource packs, GatewayOptions options, CancellationToken ct) =>
+        // Readiness for a load balancer: 503 while this node cannot reach the database or its scheduler is not running.
+        app.MapGet("/health", async (FreezeStore freezes, Rules.IRulePackSource packs, Cluster.ClusterNodes nodes, Quartz.ISchedulerFactory schedulers,
+            ISqlDialect dialect, GatewayOptions options, CancellationToken ct) =>
         {
             var rules = packs.Status;
-            return Results.Ok(new
+            var scheduler = await schedulers.GetScheduler(ct);
+            var running = scheduler.Status == Quartz.SchedulerStatus.Running;
+            try
             {
-                status = "ok",
-                frozen = (await freezes.GetAsync(ct)).Frozen,
-                rules = new { rules.LoadedAt, error = rules.Error is { } e ? options.Describe(e) : null },
-            });
+                var frozen = (await freezes.GetAsync(ct)).Frozen;
+                var members = await nodes.ListAsync(ct);
+                return Results.Json(new
+                {
+                    status = running ? "ok" : "starting",
+                    frozen,
+                    database = new { status = "ok", provider = options.Database.Provider },
+                    scheduler = new { running, clustered = dialect.Clustered, instance = scheduler.SchedulerInstanceId },
+                    cluster = new { node = nodes.Self, nodes = members.Select(n => new { n.Id, n.Live, n.SeenAt }) },
+                    rules = new { rules.LoadedAt, error = rules.Error is { } e ? options.Describe(e) : null },
+                }, statusCode: running ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                return Results.Json(new
+                {
+                    status = "unavailable",
+                    database = new { status = "unreachable", provider = options.Database.Provider, problem = e.Message },
+                    scheduler = new { running, clustered = dialect.Clustered, instance = scheduler.SchedulerInstanceId },
+                    cluster = new { node = nodes.Self },
+                }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
         }).AllowAnonymous();
 
         var api = app.MapGroup("/api");

@@ -150,6 +150,12 @@ public sealed class PublishJob(
             var why = cancellationToken.IsCancellationRequested ? "the gateway shut down" : "a freeze landed";
             await HoldUnconfirmedAsync(publishing, $"Stopped while publishing because {why}; it was not confirmed as sent. Check {account.Id} before releasing it.");
         }
+        catch (Exception e) when (e is not PublishException and not OperationCanceledException)
+        {
+            // A bug or a publisher's surprise, after the fence: never leave the post publishing, never send it again blindly.
+            log.LogError(e, "Publishing post {PostId} to {Account} threw", post.Id, account.Id);
+            await HoldUnconfirmedAsync(publishing, $"Publishing stopped on an unexpected error ({e.GetType().Name}: {e.Message}); it was not confirmed as sent. Check {account.Id} before releasing it.");
+        }
         catch (PublishException e)
         {
             log.LogWarning("Publishing post {PostId} to {Account} failed ({Failure}): {Message}", post.Id, account.Id, e.Failure, e.Message);
@@ -212,7 +218,9 @@ public sealed class PublishJob(
     /// Tries again what certainly did not arrive, what may have arrived only where the network drops the second copy,
     /// and a rate limit only while waiting it out keeps the post within <see cref="GatewayOptions.LateGrace"/>.
     /// </summary>
-    private ResiliencePipeline<Delivery> Retries(Post post, IPublisher publisher) => new ResiliencePipelineBuilder<Delivery> { TimeProvider = time }
+    private ResiliencePipeline<Delivery> Retries(Post post, IPublisher publisher) => options.Publishing.MaxAttempts <= 1
+        ? ResiliencePipeline<Delivery>.Empty
+        : new ResiliencePipelineBuilder<Delivery> { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions<Delivery>
         {
             ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is PublishException e && e.Failure switch
@@ -225,7 +233,7 @@ public sealed class PublishJob(
             DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is PublishException { Failure: PublishFailure.RateLimited, RetryAfter: { } wait }
                 ? (TimeSpan?)wait
                 : null),
-            MaxRetryAttempts = Math.Max(0, options.Publishing.MaxAttempts - 1),
+            MaxRetryAttempts = options.Publishing.MaxAttempts - 1,
             Delay = options.Publishing.RetryDelay,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
