@@ -29,11 +29,7 @@ public sealed class BenchGateway : IAsyncDisposable
 
     public static async Task<BenchGateway> StartAsync(params string[] extra)
     {
-        var dataDir = Path.Combine(Path.GetTempPath(), "crisis-gateway-bench", Guid.NewGuid().ToString("N"));
-        var rules = Path.Combine(FindRoot(), "rules");
-        var app = GatewayHost.Build([
-            "--urls=http://127.0.0.1:0", $"--Gateway:DataDir={dataDir}", $"--Gateway:RulesDir={rules}",
-            "--Logging:LogLevel:Default=Warning", .. extra]);
+        var app = GatewayHost.Build(Arguments(extra));
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var (user, token) = await app.Services.GetRequiredService<UserStore>().CreateAsync("bench", Role.Admin, "bench");
@@ -42,6 +38,26 @@ public sealed class BenchGateway : IAsyncDisposable
         await app.Services.GetRequiredService<AccountStore>().SaveAsync("acme",
             new AccountRequest("acme", "outbox", "brand", "en", ["bench"], null), create: true, "bench");
         return new BenchGateway(app, admin, user);
+    }
+
+    private static string[] Arguments(string[] extra) =>
+    [
+        "--urls=http://127.0.0.1:0", $"--Gateway:DataDir={Path.Combine(Path.GetTempPath(), "crisis-gateway-bench", Guid.NewGuid().ToString("N"))}",
+        $"--Gateway:RulesDir={Path.Combine(FindRoot(), "rules")}", "--Logging:LogLevel:Default=Warning", .. extra,
+    ];
+
+    /// <summary>Another node of the same cluster, as its own process (Quartz allows one scheduler of a name per process).</summary>
+    public static System.Diagnostics.Process StartProcess(string[] extra)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Gateway.dll"));
+        foreach (var arg in Arguments(extra))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var process = System.Diagnostics.Process.Start(start)!;
+        process.BeginOutputReadLine();
+        return process;
     }
 
     /// <summary>Submits through the service (the same path as the API, without HTTP overhead in the setup).</summary>

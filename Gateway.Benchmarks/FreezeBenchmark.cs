@@ -5,7 +5,7 @@ namespace Gateway.Benchmarks;
 
 /// <summary>
 /// How long <c>POST /api/freeze</c> and <c>DELETE /api/freeze</c> take, over HTTP, with this many posts scheduled in
-/// Quartz's store (none of them due, so every one is paused and resumed).
+/// Quartz's store (none of them due). A freeze touches no trigger, so the size should not matter.
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 15, invocationCount: 1)]
 [MemoryDiagnoser]
@@ -14,7 +14,7 @@ public class FreezeBenchmark
 {
     private BenchGateway _gateway = null!;
 
-    [Params(10_000, 100_000)]
+    [Params(100, 100_000)]
     public int ScheduledPosts { get; set; }
 
     [GlobalSetup]

@@ -10,9 +10,12 @@ namespace Gateway.Benchmarks;
 /// </summary>
 public static class LatenessRun
 {
-    public static async Task RunAsync(int posts, TimeSpan spread)
+    /// <param name="nodes">More than one: the others are gateway processes on the same PostgreSQL database and Quartz cluster.</param>
+    public static async Task RunAsync(int posts, TimeSpan spread, string[] database, int nodes)
     {
-        await using var gateway = await BenchGateway.StartAsync();
+        string[] cluster = nodes > 1 ? [.. database, "--Gateway:SchedulerName=bench-" + Guid.NewGuid().ToString("N")[..8]] : database;
+        await using var gateway = await BenchGateway.StartAsync(cluster);
+        var others = Enumerable.Range(1, nodes - 1).Select(_ => BenchGateway.StartProcess(cluster)).ToArray();
         var due = DateTimeOffset.UtcNow.AddSeconds(20 + posts / 100);
         var submit = Stopwatch.StartNew();
         await gateway.SubmitAsync(posts, i => due + spread * i / posts);
@@ -25,10 +28,14 @@ public static class LatenessRun
         {
             await Task.Delay(500);
         }
-        var others = await store.ListAsync(null, "acme", posts, CancellationToken.None);
+        foreach (var node in others)
+        {
+            node.Kill(entireProcessTree: true);
+        }
+        var notPublished = await store.ListAsync(null, "acme", posts, CancellationToken.None);
         var late = published.Select(p => (p.PublishedAt!.Value - p.ScheduledAt).TotalMilliseconds).Order().ToArray();
-        Console.WriteLine($"{posts} posts due within {spread.TotalSeconds:F0} s: {late.Length} published, " +
-                          $"{others.Count(p => p.Status != PostStatus.Published)} not");
+        Console.WriteLine($"{FreezeRun.Engine(database)}, {nodes} node(s), {posts} posts due within {spread.TotalSeconds:F0} s: {late.Length} published, " +
+                          $"{notPublished.Count(p => p.Status != PostStatus.Published)} not");
         if (late.Length > 0)
         {
             double At(double q) => late[(int)Math.Min(late.Length - 1, Math.Floor(q * late.Length))];
