@@ -111,6 +111,9 @@ public static class GatewayHost
         services.AddSingleton<TrendStore>();
         services.AddSingleton<ITrendSource>(sp => sp.GetRequiredService<TrendStore>());
         services.AddSingleton<ICheck, HashtagContextCheck>();
+        services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<IAccountDirectory>(sp => sp.GetRequiredService<AccountDirectory>());
+        services.AddSingleton<ICheck, WrongAccountCheck>();
         services.AddSingleton(options.Links);
         services.AddSingleton(LinkRules.Load(options.RulesDir));
         services.AddSingleton<IUrlFetcher>(sp => new HttpUrlFetcher(sp.GetRequiredService<LinkRules>(), options.Links));
@@ -144,6 +147,8 @@ public static class GatewayHost
 
         // Before Quartz's hosted service, so the queue is consistent before the first trigger fires.
         services.AddHostedService<QueueStartup>();
+        // After QueueStartup has migrated the database: loads the accounts before the first post is checked.
+        services.AddHostedService(sp => sp.GetRequiredService<AccountDirectory>());
         services.AddQuartz(q =>
         {
             q.UsePersistentStore(store =>
