@@ -41,7 +41,7 @@ public sealed record AccountIdentity(
 
     private static IReadOnlyList<string> Limit(IReadOnlyList<string>? values, int max, string what) =>
         values?.Count > max
-            ? throw ProblemException.BadRequest($"An account has at most {max} {what}; this one lists {values.Count}.")
+            ? throw ProblemException.BadRequest($"An account has at most {max} '{what}'; this one lists {values.Count}.")
             : values ?? [];
 
     private static string[] Distinct(IEnumerable<string> values) => values.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
@@ -52,12 +52,12 @@ public sealed record AccountIdentity(
         {
             return null;
         }
-        var h = handle.Trim().TrimStart('@');
+        var h = handle.Trim() is ['@', .. var rest] ? rest : handle.Trim();
         // One syntax for the networks we post to: X's letters, digits and '_', Mastodon's local part, a Bluesky domain handle.
         return Regex.IsMatch(h, @"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?$")
             ? h
             : throw ProblemException.BadRequest(
-                $"'{handle}' is not a handle: use up to 64 letters, digits, '_', '.' or '-' as in @acme_de or acme.bsky.social, without spaces or a second '@'.");
+                $"'{handle}' is not a 'handle': use up to 64 letters, digits, '_', '.' or '-' as in @acme_de or acme.bsky.social, without spaces or a second '@'.");
     }
 
     private static string ValidName(string? name)
@@ -66,7 +66,7 @@ public sealed record AccountIdentity(
         return n.Length is >= 2 and <= MaxNameLength && !n.Any(char.IsControl) && n.Any(char.IsLetter)
             ? n
             : throw ProblemException.BadRequest(
-                $"Name '{name}' is not a brand or product name: use 2 to {MaxNameLength} characters with at least one letter.");
+                $"'{name}' in 'names' is not a brand or product name: use 2 to {MaxNameLength} characters with at least one letter.");
     }
 
     private static string? ValidRegion(string? region)
@@ -78,20 +78,20 @@ public sealed record AccountIdentity(
         var r = region.Trim().ToUpperInvariant();
         return PhoneNumberKinds.SupportedRegions.Contains(r)
             ? r
-            : throw ProblemException.BadRequest($"Region '{region}' is not a country code such as GB, DE, NL, NO or LV.");
+            : throw ProblemException.BadRequest($"'{region}' is not a 'region': use a country code such as GB, DE, NL, NO or LV.");
     }
 
     private static string ValidPhone(string? phone, string region) =>
         PhoneNumberKinds.Normalize(phone ?? "", region)
         ?? throw ProblemException.BadRequest(region == "ZZ"
-            ? $"'{phone}' is not a phone number; write it with its country code, such as +49 30 1234567, or set the account's 'region'."
-            : $"'{phone}' is not a valid phone number in {region}; write it with its country code if it is a number abroad.");
+            ? $"'{phone}' in 'phones' is not a phone number; write it with its country code, such as +49 30 1234567, or set the account's 'region'."
+            : $"'{phone}' in 'phones' is not a valid phone number in {region}; write it with its country code if it is a number abroad.");
 
     private static string ValidDomain(string? domain)
     {
         var d = (domain ?? "").Trim().TrimStart('@').TrimEnd('.').ToLowerInvariant();
         return d.Length <= 253 && Regex.IsMatch(d, @"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
             ? d
-            : throw ProblemException.BadRequest($"'{domain}' is not a domain name such as acme.com.");
+            : throw ProblemException.BadRequest($"'{domain}' in 'domains' is not a domain name such as acme.com.");
     }
 }
