@@ -126,6 +126,9 @@ public static class GatewayHost
         services.AddSingleton<TrendStore>();
         services.AddSingleton<ITrendSource>(sp => sp.GetRequiredService<TrendStore>());
         services.AddSingleton<ICheck, HashtagContextCheck>();
+        services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<IAccountDirectory>(sp => sp.GetRequiredService<AccountDirectory>());
+        services.AddSingleton<ICheck, WrongAccountCheck>();
         services.AddSingleton(options.Links);
         services.AddSingleton(LinkRules.Load(options.RulesDir));
         services.AddSingleton<IUrlFetcher>(sp => new HttpUrlFetcher(sp.GetRequiredService<LinkRules>(), options.Links));
@@ -158,6 +161,8 @@ public static class GatewayHost
             .ConfigurePrimaryHttpMessageHandler(() => AddressGuard.CreateHandler(options.Publishing.AllowPrivateAddresses));
 
         services.AddHostedService<Cluster.ClusterMembership>();
+        // After QueueStartup has migrated the database: loads the accounts before the first post is checked.
+        services.AddHostedService(sp => sp.GetRequiredService<AccountDirectory>());
         services.AddQuartz(q =>
         {
             q.UsePersistentStore(store =>

@@ -2,7 +2,8 @@ namespace Gateway.Rules;
 
 /// <summary>
 /// Personal data and confidential information (<c>privacy.*</c>): Luhn-valid payment cards, checksum-valid
-/// IBANs, e-mail addresses and phone numbers (detector packs), requests to send a card or password by direct
+/// IBANs, e-mail addresses and phone numbers by kind (detector packs; the detector's certainty says how personal
+/// the data is, the pack's severity table what that weighs), requests to send a card or password by direct
 /// message and internal code names (term and pattern packs in <c>rules/privacy/</c>). Numbers inside links are
 /// not reported (tracking ids look like card numbers); code blocks are, since they are published too.
 /// </summary>
@@ -32,13 +33,14 @@ public sealed class PrivacyCheck(IRulePackSource packs) : ICheck
         {
             var spans = pack.Detector switch
             {
-                "payment-card" => PrivacyDetectors.PaymentCards(input.Body),
-                "iban" => PrivacyDetectors.Ibans(input.Body),
-                "email" => PrivacyDetectors.Emails(input.Body),
-                _ => PrivacyDetectors.Phones(input.Body),
+                "payment-card" => PrivacyDetectors.PaymentCards(input.Body).Select(s => new PrivacySpan(s.Start, s.Length, 3)),
+                "iban" => PrivacyDetectors.Ibans(input.Body).Select(s => new PrivacySpan(s.Start, s.Length, 3)),
+                "email" => EmailAddresses.Find(input.Body, input.Account),
+                _ => PhoneNumberKinds.Find(input.Body, input.Account),
             };
-            foreach (var (start, length) in spans)
+            foreach (var span in spans)
             {
+                var (start, length) = (span.Start, span.Length);
                 var overlapsClaimed = claimed.Exists(c => c.Start < start + length && start < c.Start + c.Length);
                 var inLink = pack.Detector != "email" && analysis.OverlapsScope(start, length, Text.Scope.Url);
                 if (overlapsClaimed || inLink)
@@ -46,16 +48,25 @@ public sealed class PrivacyCheck(IRulePackSource packs) : ICheck
                     continue;
                 }
                 claimed.Add((start, length));
-                if (pack.Severity.For(3, input.Account) is { } severity)
+                if (pack.Severity.For(span.Certainty, input.Account) is { } severity)
                 {
                     var match = input.Body.Substring(start, length);
-                    findings.Add(PackFindings.Create(pack, severity, start, length, match, new Dictionary<string, string>
+                    var evidence = new Dictionary<string, string>
                     {
                         ["detector"] = pack.Detector!,
                         ["language"] = "any",
-                        ["certainty"] = "3",
+                        ["certainty"] = span.Certainty.ToString(System.Globalization.CultureInfo.InvariantCulture),
                         ["scope"] = PackFindings.ScopeName(analysis.ScopeAt(start)),
-                    }));
+                    };
+                    if (span.Kind is not null)
+                    {
+                        evidence["kind"] = span.Kind;
+                    }
+                    if (span.Region is not null)
+                    {
+                        evidence["region"] = span.Region;
+                    }
+                    findings.Add(PackFindings.Create(pack, severity, start, length, match, evidence));
                 }
             }
         }

@@ -2,15 +2,13 @@ using System.Text.RegularExpressions;
 
 namespace Gateway.Rules;
 
-/// <summary>Finds personal and payment data by shape and checksum, in the original body.</summary>
+/// <summary>Finds payment data by shape and checksum, in the original body (e-mail and phone: <see cref="EmailAddresses"/>, <see cref="PhoneNumberKinds"/>).</summary>
 public static class PrivacyDetectors
 {
     private const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 
     private static readonly Regex CardShape = new(@"\b\d(?:[ -]?\d){12,18}\b", Options);
     private static readonly Regex IbanShape = new(@"\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,31}\b", Options);
-    private static readonly Regex EmailShape = new(@"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b", Options);
-    private static readonly Regex PhoneShape = new(@"(?:\+\d|\b\d)[\d ()./-]{5,18}\d\b", Options);
 
     private static readonly Dictionary<string, int> IbanLengths = new(StringComparer.Ordinal)
     {
@@ -114,32 +112,8 @@ public static class PrivacyDetectors
         return remainder == 1;
     }
 
-    public static IEnumerable<(int Start, int Length)> Emails(string text) =>
-        text.Contains('@') ? EmailShape.Matches(text).Select(m => (m.Index, m.Length)) : [];
-
-    /// <summary>Phone numbers: 9 to 15 digits (8 with a leading +) in the usual groupings.</summary>
-    public static IEnumerable<(int Start, int Length)> Phones(string text)
-    {
-        if (DigitCount(text) < 8)
-        {
-            yield break;
-        }
-        foreach (Match match in PhoneShape.Matches(text))
-        {
-            var value = match.Value.TrimEnd(' ', '.', '-', '/', '(');
-            var digits = Digits(value).Length;
-            if (digits <= 15 && (digits >= 9 || (value.StartsWith('+') && digits >= 8)) && !LooksLikeDate(value))
-            {
-                yield return (match.Index, value.Length);
-            }
-        }
-    }
-
-    private static bool LooksLikeDate(string value) =>
-        Regex.IsMatch(value, @"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$", Options);
-
     // Cheap pre-check: most posts have too few digits to hold a card, IBAN or phone number.
-    private static int DigitCount(string text)
+    internal static int DigitCount(string text)
     {
         var count = 0;
         foreach (var c in text)

@@ -63,7 +63,7 @@ public sealed class RulePack
     public IReadOnlyList<PackPattern> Patterns { get; init; } = [];
     public IReadOnlyList<PackExample> Examples { get; init; } = [];
 
-    /// <summary>A built-in detector instead of (or as well as) terms: payment-card, iban, email, phone, language, hashtag-count, mention-count.</summary>
+    /// <summary>A built-in detector instead of (or as well as) terms: payment-card, iban, email, phone, language, hashtag-count, mention-count, wrong-account.</summary>
     public string? Detector { get; init; }
 
     /// <summary>For <c>detector: language</c>: stop words per language.</summary>

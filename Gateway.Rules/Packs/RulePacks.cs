@@ -14,7 +14,7 @@ namespace Gateway.Rules;
 public static class RulePacks
 {
     public static readonly IReadOnlySet<string> Detectors =
-        new HashSet<string> { "payment-card", "iban", "email", "phone", "language", "hashtag-count", "mention-count" };
+        new HashSet<string> { "payment-card", "iban", "email", "phone", "language", "hashtag-count", "mention-count", "wrong-account" };
 
     private static readonly string[] TopLevelKeys =
     [

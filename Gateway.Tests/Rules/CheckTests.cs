@@ -94,16 +94,6 @@ public class PrivacyCheckTests
     }
 
     [Fact]
-    public void Email_and_phone_are_warnings_on_brand_and_review_on_personal_accounts()
-    {
-        const string body = "Mail jo@example.org or call +47 22 33 44 55";
-        Assert.Equal(Severity.Warning, Assert.Single(Run(body), f => f.Rule == "privacy.email").Severity);
-        Assert.Equal(Severity.Warning, Assert.Single(Run(body), f => f.Rule == "privacy.phone").Severity);
-        Assert.Equal(Severity.Review, Assert.Single(Run(body, "personal"), f => f.Rule == "privacy.email").Severity);
-        Assert.Equal(Severity.Review, Assert.Single(Run(body, "personal"), f => f.Rule == "privacy.phone").Severity);
-    }
-
-    [Fact]
     public void A_card_number_is_not_also_reported_as_a_phone_number()
     {
         var findings = Run("4111 1111 1111 1111");

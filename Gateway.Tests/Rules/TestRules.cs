@@ -26,7 +26,15 @@ internal static class TestRules
 
     public static IRulePackSource Source => new StaticRulePackSource(Set, DateTimeOffset.UtcNow);
 
-    public static IReadOnlyList<ICheck> Checks => DefaultChecks.Create(Source, NetworkLimits.Load(RulesDir));
+    /// <summary>The accounts <c>account.wrong-account</c>'s examples run among; examples post as "acct".</summary>
+    public static readonly StaticAccountDirectory Accounts = new([
+        new AccountProfile("acct", "x", "brand", "en") { Handle = "acme", Names = ["Acme"] },
+        new AccountProfile("acme-de", "x", "brand", "de") { Handle = "acme_de", Names = ["Acme Deutschland"] },
+        new AccountProfile("acme-nl", "mastodon", "brand", "nl") { Handle = "acme_nl", Names = ["Acme Nederland", "AcmeGo"] },
+    ]);
+
+    public static IReadOnlyList<ICheck> Checks =>
+        [.. DefaultChecks.Create(Source, NetworkLimits.Load(RulesDir)), new WrongAccountCheck(Source, Accounts)];
 
     public static AccountProfile Account(string kind = "brand", string language = "en", string network = "x", string id = "acct") =>
         new(id, network, kind, language);

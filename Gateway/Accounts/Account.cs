@@ -16,11 +16,14 @@ public sealed record Account(
     public const string Brand = "brand";
     public const string Personal = "personal";
 
+    /// <summary>Handle, names, region, own numbers and domains: what the checks know of the account.</summary>
+    public AccountIdentity Identity { get; init; } = AccountIdentity.None;
+
     /// <summary>The state of the connection to the network (no secrets).</summary>
     public Connection Connection { get; init; } = Connection.None;
 
     [System.Text.Json.Serialization.JsonIgnore]
-    public AccountProfile Profile => new(Id, Network, Kind, Language);
+    public AccountProfile Profile => Identity.Apply(new(Id, Network, Kind, Language));
 }
 
 /// <summary>

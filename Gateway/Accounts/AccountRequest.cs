@@ -2,21 +2,29 @@ using System.Text.RegularExpressions;
 
 namespace Gateway.Accounts;
 
-/// <summary>The body of <c>POST /api/accounts</c> and <c>PUT /api/accounts/{id}</c>.</summary>
+/// <summary>
+/// The body of <c>POST /api/accounts</c> and <c>PUT /api/accounts/{id}</c>. <c>handle</c>, <c>names</c>, <c>region</c>,
+/// <c>phones</c> and <c>domains</c> are optional (see <see cref="AccountIdentity"/>); PUT replaces them like the rest.
+/// </summary>
 public sealed record AccountRequest(
     string? Id,
     string? Network,
     string? Kind,
     string? Language,
     IReadOnlyList<string>? Editors,
-    PublisherRequest? Publisher)
+    PublisherRequest? Publisher,
+    string? Handle = null,
+    IReadOnlyList<string>? Names = null,
+    string? Region = null,
+    IReadOnlyList<string>? Phones = null,
+    IReadOnlyList<string>? Domains = null)
 {
     /// <summary>Checks everything that can be checked without the database and returns the normalised values.</summary>
-    public (string Network, string Kind, string Language, string[] Editors, PublisherSettings Publisher, Credentials? Secret) Validate()
+    public (string Network, string Kind, string Language, string[] Editors, PublisherSettings Publisher, Credentials? Secret, AccountIdentity Identity) Validate()
     {
         var (publisher, secret) = (Publisher ?? new PublisherRequest(PublisherSettings.Outbox)).Validate();
         // A network publisher decides the network; any other names it freely (the outbox stands in for one in tests).
-        var network = publisher.IsNetwork && string.IsNullOrWhiteSpace(Network) ? publisher.Type : Names.Require(Network, "Network");
+        var network = publisher.IsNetwork && string.IsNullOrWhiteSpace(Network) ? publisher.Type : Gateway.Names.Require(Network, "Network");
         if (publisher.IsNetwork && !string.Equals(network, publisher.Type, StringComparison.OrdinalIgnoreCase))
         {
             throw ProblemException.BadRequest($"A {publisher.Type} publisher posts to {publisher.Type}, not '{Network}': leave 'network' out or set it to '{publisher.Type}'.");
@@ -32,8 +40,9 @@ public sealed record AccountRequest(
         {
             throw ProblemException.BadRequest($"Language '{Language}' is not a language tag such as 'en', 'de' or 'nb-NO'.");
         }
-        var editors = (Editors ?? []).Select(e => Names.Require(e, "Editor name")).Distinct().ToArray();
-        return (publisher.IsNetwork ? publisher.Type : network, kind, language, editors, publisher, secret);
+        var editors = (Editors ?? []).Select(e => Gateway.Names.Require(e, "Editor name")).Distinct().ToArray();
+        var identity = AccountIdentity.Validate(Handle, Names, Region, Phones, Domains, language);
+        return (publisher.IsNetwork ? publisher.Type : network, kind, language, editors, publisher, secret, identity);
     }
 }
 

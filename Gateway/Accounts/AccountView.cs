@@ -9,7 +9,12 @@ public sealed record AccountView(
     IReadOnlyList<string> Editors,
     AccountView.PublisherView Publisher,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? Handle,
+    IReadOnlyList<string> Names,
+    string? Region,
+    IReadOnlyList<string> Phones,
+    IReadOnlyList<string> Domains)
 {
     public sealed record PublisherView(
         string Type, string? Url, string? Instance, string? Service, string? Handle, string? Author,
@@ -18,5 +23,5 @@ public sealed record AccountView(
     public static AccountView Of(Account a) => new(a.Id, a.Network, a.Kind, a.Language, a.Editors,
         new PublisherView(a.Publisher.Type, a.Publisher.Url, a.Publisher.Instance, a.Publisher.Service, a.Publisher.Handle, a.Publisher.Author,
             a.Connection.Connected, a.Connection.Identity, a.Connection.CheckedAt, a.Connection.ExpiresAt, a.Connection.Problem is not null, a.Connection.Problem),
-        a.CreatedAt, a.UpdatedAt);
+        a.CreatedAt, a.UpdatedAt, a.Identity.Handle, a.Identity.Names, a.Identity.Region, a.Identity.Phones, a.Identity.Domains);
 }

@@ -19,7 +19,8 @@ public static class CheckCommand
         var audit = new AuditLog(database, TimeProvider.System);
         var protection = DataProtectionProvider.Create(ConnectionStore.KeyRing(options), b => b.SetApplicationName(ConnectionStore.ApplicationName));
         var connections = new ConnectionStore(database, protection, audit, new Notifications.Notifier(new(), TimeProvider.System), TimeProvider.System);
-        var account = await new AccountStore(database, connections, audit, TimeProvider.System).GetAsync(accountId)
+        var store = new AccountStore(database, connections, audit, TimeProvider.System);
+        var account = await store.GetAsync(accountId)
             ?? throw ProblemException.BadRequest($"Unknown account '{accountId}' in {options.DatabasePath}.");
         var missing = files.FirstOrDefault(f => !File.Exists(f));
         if (missing is not null)
@@ -31,8 +32,11 @@ public static class CheckCommand
         await trends.RefreshAsync(CancellationToken.None);
         var linkOptions = options.Links with { Enabled = links && options.Links.Enabled };
         var linkRules = LinkRules.Load(options.RulesDir);
+        var packs = StaticRulePackSource.Load(options.RulesDir);
+        var accounts = new StaticAccountDirectory((await store.ListAsync()).Select(a => a.Profile).ToArray());
         var pipeline = new CheckPipeline([
-            .. DefaultChecks.Create(StaticRulePackSource.Load(options.RulesDir), NetworkLimits.Load(options.RulesDir)),
+            .. DefaultChecks.Create(packs, NetworkLimits.Load(options.RulesDir)),
+            new WrongAccountCheck(packs, accounts),
             new LinkCheck(linkRules, new HttpUrlFetcher(linkRules, linkOptions), linkOptions, TimeProvider.System),
             new HashtagContextCheck(trends)]);
 

@@ -183,5 +183,14 @@ public static class Schema
             created_at TEXT NOT NULL
         );
         """,
+        // Who an account is, for the checks: its handle and brand names (wrong account), the region its phone numbers
+        // are read in, its own published numbers and e-mail domains (privacy). Lists are JSON arrays; NULL is none.
+        """
+        ALTER TABLE accounts ADD COLUMN handle TEXT NULL;
+        ALTER TABLE accounts ADD COLUMN names TEXT NULL;
+        ALTER TABLE accounts ADD COLUMN phone_region TEXT NULL;
+        ALTER TABLE accounts ADD COLUMN phones TEXT NULL;
+        ALTER TABLE accounts ADD COLUMN email_domains TEXT NULL;
+        """,
     ];
 }

@@ -78,7 +78,7 @@ public sealed class AccountsModel(AccountStore accounts, ConnectFlow connect, Ru
 
     private async Task LoadAsync(CancellationToken ct) => Accounts = await accounts.ListAsync(ct);
 
-    /// <summary>What the form sends; editors are typed as one comma-separated line.</summary>
+    /// <summary>What the form sends; editors, names, phones and domains are typed as comma-separated lines.</summary>
     public sealed class AccountForm
     {
         public string? Id { get; set; }
@@ -92,6 +92,11 @@ public sealed class AccountsModel(AccountStore accounts, ConnectFlow connect, Ru
         public string? Service { get; set; }
         public string? Handle { get; set; }
         public string? Author { get; set; }
+        public string? AccountHandle { get; set; }
+        public string? BrandNames { get; set; }
+        public string? Region { get; set; }
+        public string? Phones { get; set; }
+        public string? Domains { get; set; }
 
         /// <summary>A pasted token or app password; never filled in from the stored one.</summary>
         public string? Secret { get; set; }
@@ -102,7 +107,7 @@ public sealed class AccountsModel(AccountStore accounts, ConnectFlow connect, Ru
             PublisherSettings.Networks.Contains(PublisherType ?? "") ? null : Network,
             Kind,
             Language,
-            (Editors ?? "").Split([',', ';', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            List(Editors),
             new PublisherRequest(
                 PublisherType ?? PublisherSettings.Outbox,
                 Url: Blank(WebhookUrl),
@@ -111,7 +116,15 @@ public sealed class AccountsModel(AccountStore accounts, ConnectFlow connect, Ru
                 Handle: Blank(Handle),
                 Author: Blank(Author),
                 AccessToken: PublisherType == PublisherSettings.Bluesky ? null : Blank(Secret),
-                AppPassword: PublisherType == PublisherSettings.Bluesky ? Blank(Secret) : null));
+                AppPassword: PublisherType == PublisherSettings.Bluesky ? Blank(Secret) : null),
+            Handle: Blank(AccountHandle),
+            Names: List(BrandNames),
+            Region: Blank(Region),
+            Phones: List(Phones),
+            Domains: List(Domains));
+
+        private static string[] List(string? line) =>
+            (line ?? "").Split([',', ';', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
         private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
@@ -128,6 +141,11 @@ public sealed class AccountsModel(AccountStore accounts, ConnectFlow connect, Ru
             Service = account.Publisher.Service,
             Handle = account.Publisher.Handle,
             Author = account.Publisher.Author,
+            AccountHandle = account.Identity.Handle,
+            BrandNames = string.Join(", ", account.Identity.Names),
+            Region = account.Identity.Region,
+            Phones = string.Join(", ", account.Identity.Phones),
+            Domains = string.Join(", ", account.Identity.Domains),
         };
     }
 }
