@@ -98,6 +98,7 @@ public static class GatewayHost
         services.AddSingleton<PostAccess>();
         services.AddSingleton<FreezeStore>();
         services.AddSingleton<PostScheduler>();
+        services.AddSingleton<PostQueue>();
         services.AddSingleton<PostService>();
         services.AddSingleton<PublishFence>();
         services.AddSingleton<DeliveryLookup>();

@@ -28,6 +28,13 @@ public sealed record Post(
     /// <summary>Set on submit and edit answers when the account is frozen: the post is accepted but not released.</summary>
     public Freeze.Freeze? Frozen { get; init; }
 
+    /// <summary>
+    /// When its Quartz trigger should fire, or null for none: a post waits in Quartz while it has a time to wait for
+    /// (an ordinary one in review too, so that it expires; a crisis statement only once approved). Stored with every
+    /// change of the post (<c>trigger_at</c>), so the trigger a post should have commits with its state.
+    /// </summary>
+    public DateTimeOffset? TriggerAt => Status == PostStatus.Scheduled || (Status == PostStatus.PendingReview && !CrisisStatement) ? ScheduledAt : null;
+
     /// <summary>What a reviewer approves: the body, the account and the time. Any change makes a different hash.</summary>
     public string ContentHash => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
         System.Text.Encoding.UTF8.GetBytes($"{Account}\n{Storage.UtcTimeHandler.ToText(ScheduledAt)}\n{Body}")));

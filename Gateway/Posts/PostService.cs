@@ -10,14 +10,14 @@ using Gateway.Users;
 namespace Gateway.Posts;
 
 /// <summary>
-/// The way into the queue: submit, edit, reschedule, cancel. Each runs the checks, lets them decide the status,
-/// and keeps the Quartz trigger in step with it. The way out is <see cref="PublishJob"/>.
+/// The way into the queue: submit, edit, reschedule, cancel. Each runs the checks and lets them decide the status;
+/// <see cref="PostQueue"/> keeps the Quartz trigger in step with it. The way out is <see cref="PublishJob"/>.
 /// </summary>
 public sealed class PostService(
     PostStore posts,
     AccountStore accounts,
     CheckPipeline checks,
-    PostScheduler scheduler,
+    PostQueue queue,
     ReviewPolicy policy,
     ReviewStore reviews,
     FreezeStore freezes,
@@ -45,8 +45,7 @@ public sealed class PostService(
         var now = time.GetUtcNow();
         var post = new Post(Guid.CreateVersion7().ToString("N"), account.Id, author.Name, body, outcome.Status, outcome.Reason, scheduledAt,
             findings, now, now, null, null, 1, outcome.RequiredApprovals, request.CrisisStatement);
-        await posts.InsertAsync(post, cancellationToken);
-        await scheduler.SyncAsync(post, cancellationToken);
+        await queue.SubmitAsync(post, cancellationToken);
         return post with { Frozen = frozen };
     }
 
@@ -71,7 +70,7 @@ public sealed class PostService(
         var (findings, demanded) = await AssessAsync(body, account, scheduledAt, post.Author, cancellationToken);
         var reviewed = FourEyes.InReview(post.Status) || await reviews.AnyAsync(id, cancellationToken);
         var outcome = FourEyes.Decide(findings, demanded, post.CrisisStatement, reviewed ? post.RequiredApprovals : null);
-        var changed = await posts.ChangeAsync(new PostChange(id, outcome.Status, actor.Name, "post.edited", outcome.Reason)
+        var changed = await queue.ChangeAsync(new PostChange(id, outcome.Status, actor.Name, "post.edited", outcome.Reason)
         {
             ExpectedFrom = post.Status,
             Body = body,
@@ -80,7 +79,6 @@ public sealed class PostService(
             RequiredApprovals = outcome.RequiredApprovals,
         }, cancellationToken) ?? throw ProblemException.Conflict("The post changed while you were editing it; load it again and retry.");
         await reviews.VoidOutdatedAsync(id, changed.ContentHash, time.GetUtcNow(), cancellationToken);
-        await scheduler.SyncAsync(changed, cancellationToken);
         return changed with { Frozen = (await freezes.GetAsync(cancellationToken)).Covering(changed.Account) };
     }
 
@@ -91,11 +89,10 @@ public sealed class PostService(
     {
         var post = await ExistingAsync(id, cancellationToken);
         await WritableAccountAsync(post.Account, actor, cancellationToken);
-        var cancelled = await posts.ChangeAsync(new PostChange(id, PostStatus.Cancelled, actor.Name, "post.cancelled", $"Cancelled by {actor.Name}.")
+        var cancelled = await queue.ChangeAsync(new PostChange(id, PostStatus.Cancelled, actor.Name, "post.cancelled", $"Cancelled by {actor.Name}.")
         {
             ExpectedFrom = post.Status,
         }, cancellationToken) ?? throw ProblemException.Conflict("The post changed while you were cancelling it; load it again and retry.");
-        await scheduler.UnscheduleAsync(id, cancellationToken);
         return cancelled;
     }
 

@@ -31,13 +31,14 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
     {
         await c.ExecuteAsync(
             """
-            INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals, crisis_statement)
-            VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals, @CrisisStatement)
+            INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals, crisis_statement, trigger_at)
+            VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals, @CrisisStatement, @triggerAt)
             """,
             new
             {
                 post.Id, post.Account, post.Author, post.Body, status = PostTransitions.Name(post.Status), post.StatusReason,
                 post.ScheduledAt, findings = Serialize(post.Findings), post.CreatedAt, post.UpdatedAt, post.Version, post.RequiredApprovals, post.CrisisStatement,
+                triggerAt = post.TriggerAt is { } at ? UtcTimeHandler.ToText(at) : null,
             }, t);
         await AddContributorAsync(c, t, post.Id, post.Author);
         await audit.AppendAsync(c, t, post.Author, "post.submitted", post.Id, new
@@ -100,10 +101,9 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         return ids.AsList();
     }
 
-    /// <summary>The posts that should have a Quartz trigger: scheduled ones, and those in review (so that they expire) except crisis statements.</summary>
-    public Task<IReadOnlyList<Post>> WaitingAsync(CancellationToken cancellationToken = default) => QueryAsync(
-        "status = @scheduled OR (status = @review AND crisis_statement = 0)",
-        new { scheduled = PostTransitions.Name(PostStatus.Scheduled), review = PostTransitions.Name(PostStatus.PendingReview) }, cancellationToken);
+    /// <summary>The posts that should have a Quartz trigger (<see cref="Post.TriggerAt"/>, as committed).</summary>
+    public Task<IReadOnlyList<Post>> WaitingAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync("trigger_at IS NOT NULL", new { }, cancellationToken);
 
     /// <summary>The posts being sent right now, and the node sending each.</summary>
     public async Task<IReadOnlyList<(string Id, string Account, string? Node)>> PublishingAsync(CancellationToken cancellationToken = default)
@@ -175,7 +175,8 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 required_approvals = COALESCE(@RequiredApprovals, required_approvals),
                 unconfirmed = @Unconfirmed,
                 publishing_node = @Node,
-                held_for = @HeldFor
+                held_for = @HeldFor,
+                trigger_at = @triggerAt
             WHERE id = @PostId AND version = @Version
             """,
             new
@@ -185,6 +186,8 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 findings = change.Findings is null ? null : Serialize(change.Findings),
                 change.PublishedAt, change.PublishRef, change.PublishUrl, change.RequiredApprovals, current.Version,
                 change.Unconfirmed, change.Node, change.HeldFor,
+                triggerAt = (current with { Status = change.To, ScheduledAt = change.ScheduledAt ?? current.ScheduledAt }).TriggerAt is { } at
+                    ? UtcTimeHandler.ToText(at) : null,
             }, transaction, cancellationToken: cancellationToken));
         if (updated == 0)
         {

@@ -19,7 +19,7 @@ public sealed class ReviewService(
     PostAccess access,
     ReviewStore reviews,
     ReviewPolicy policy,
-    PostScheduler scheduler,
+    PostQueue queue,
     AuditLog audit,
     TimeProvider time)
 {
@@ -38,7 +38,7 @@ public sealed class ReviewService(
             throw ProblemException.BadRequest("A rejection needs a 'comment' that tells the author what to change.");
         }
         var now = time.GetUtcNow();
-        var reviewed = await database.InTransactionAsync(async (c, t) =>
+        return await queue.ChangeAsync(async (c, t) =>
         {
             var post = await posts.GetAsync(c, t, postId, cancellationToken) ?? throw ProblemException.NotFound($"No post with id '{postId}'.");
             EnsureReviewable(post, await PostStore.ContributorsAsync(c, t, post.Id), reviewer);
@@ -55,8 +55,6 @@ public sealed class ReviewService(
             }
             return await ReleaseIfApprovedAsync(c, t, post, reviewer, "post.approved", "Approved", cancellationToken);
         }, cancellationToken);
-        await scheduler.SyncAsync(reviewed, cancellationToken);
-        return reviewed;
     }
 
     /// <summary>
@@ -72,7 +70,7 @@ public sealed class ReviewService(
             throw ProblemException.BadRequest("An override needs a written 'reason' (at least 10 characters): it is read after the crisis.");
         }
         var now = time.GetUtcNow();
-        var changed = await database.InTransactionAsync(async (c, t) =>
+        return await queue.ChangeAsync(async (c, t) =>
         {
             var post = await posts.GetAsync(c, t, postId, cancellationToken) ?? throw ProblemException.NotFound($"No post with id '{postId}'.");
             if (post.Status != PostStatus.Blocked)
@@ -85,8 +83,6 @@ public sealed class ReviewService(
             await ReviewStore.AddAsync(c, t, post.Id, admin.Name, Review.Approve, why, post.ContentHash, now);
             return await ReleaseIfApprovedAsync(c, t, post, admin, "post.override", why, cancellationToken);
         }, cancellationToken);
-        await scheduler.SyncAsync(changed, cancellationToken);
-        return changed;
     }
 
     /// <summary>Schedules the post once the approvals that count (<see cref="FourEyes"/>) are enough; otherwise it waits in review.</summary>

@@ -15,13 +15,10 @@ public sealed class PostScheduler(ISchedulerFactory schedulers)
     public const string StatementsGroup = "statements";
     public const string PostIdKey = "postId";
 
-    /// <summary>
-    /// The trigger that goes with a post's status: a post waits in Quartz while it has a time to wait for (an ordinary
-    /// one in review, so that it expires; a crisis statement only once approved); otherwise it has none.
-    /// </summary>
+    /// <summary>Gives the post the trigger its committed state says it should have (<see cref="Post.TriggerAt"/>), or none.</summary>
     public Task SyncAsync(Post post, CancellationToken cancellationToken = default) =>
-        post.Status == PostStatus.Scheduled || (post.Status == PostStatus.PendingReview && !post.CrisisStatement)
-            ? ScheduleAsync(post.Id, post.ScheduledAt, post.CrisisStatement, cancellationToken)
+        post.TriggerAt is { } at
+            ? ScheduleAsync(post.Id, at, post.CrisisStatement, cancellationToken)
             : UnscheduleAsync(post.Id, cancellationToken);
 
     public Task ScheduleAsync(string postId, DateTimeOffset at, bool statement = false, CancellationToken cancellationToken = default) =>
@@ -36,7 +33,7 @@ public sealed class PostScheduler(ISchedulerFactory schedulers)
     }
 
     /// <summary>
-    /// Gives a post that should wait in Quartz (<see cref="SyncAsync"/>) a trigger if it has none, never moving one it
+    /// Gives a post that should wait in Quartz (<see cref="Post.TriggerAt"/>) a trigger if it has none, never moving one it
     /// has: the post may have been given a new time since <paramref name="post"/> was read. True when it was missing.
     /// </summary>
     public async Task<bool> RestoreAsync(Post post, CancellationToken cancellationToken = default)

@@ -192,5 +192,12 @@ public static class Schema
         ALTER TABLE accounts ADD COLUMN phones TEXT NULL;
         ALTER TABLE accounts ADD COLUMN email_domains TEXT NULL;
         """,
+        // The trigger each post should have (Post.TriggerAt), committed with its state: Quartz is brought in line after
+        // the commit, and QueueReconciler repairs a stop between the two from this column.
+        """
+        ALTER TABLE posts ADD COLUMN trigger_at TEXT NULL;
+        UPDATE posts SET trigger_at = scheduled_at WHERE status = 'scheduled' OR (status = 'pending_review' AND crisis_statement = 0);
+        CREATE INDEX ix_posts_trigger_at ON posts (trigger_at);
+        """,
     ];
 }
