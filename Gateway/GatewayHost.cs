@@ -174,7 +174,12 @@ public static class GatewayHost
                 store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
             });
             // Clustered, each node gets a generated instance id (Quartz's AUTO): see ISqlDialect.ConfigureScheduler.
-            q.ConfigureScheduler(s => s.InstanceName = options.SchedulerName);
+            q.ConfigureScheduler(s =>
+            {
+                s.InstanceName = options.SchedulerName;
+                s.MaxBatchSize = options.Scheduler.Threads;
+                s.BatchTriggerAcquisitionFireAheadTimeWindow = options.Scheduler.FireAhead;
+            });
             q.ScheduleJob<QueueReconciler>(
                 trigger => trigger.WithIdentity(QueueReconciler.Key.Name, QueueReconciler.Key.Group).StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(QueueReconciler.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
@@ -183,7 +188,7 @@ public static class GatewayHost
                 trigger => trigger.WithIdentity(ConnectionRenewal.Key.Name, ConnectionRenewal.Key.Group).StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(ConnectionRenewal.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
                 job => job.WithIdentity(ConnectionRenewal.Key));
-            q.UseDefaultThreadPool(10);
+            q.UseDefaultThreadPool(options.Scheduler.Threads);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 

@@ -29,6 +29,9 @@ public sealed class GatewayOptions
     /// <summary>How the nodes of a cluster (PostgreSQL only) tell each other apart and notice one that died.</summary>
     public ClusterOptions Cluster { get; set; } = new();
 
+    /// <summary>Quartz's thread pool and how it takes due triggers from its store.</summary>
+    public SchedulerOptions Scheduler { get; set; } = new();
+
     public PublishingOptions Publishing { get; set; } = new();
 
     public Notifications.NotificationOptions Notifications { get; set; } = new();
@@ -54,6 +57,18 @@ public sealed class DatabaseOptions
 
     /// <summary>An Npgsql connection string (<c>Host=…;Database=…;Username=…;Password=…</c>); only for <c>postgres</c>.</summary>
     public string? ConnectionString { get; set; }
+}
+
+public sealed class SchedulerOptions
+{
+    /// <summary>Posts published at once by a node, and the most triggers it takes from the store in one round (one commit).</summary>
+    public int Threads { get; set; } = 25;
+
+    /// <summary>
+    /// How far ahead of its time a trigger may be taken in a round with others, so a burst costs a few commits
+    /// instead of one per post. The fire-time gate waits out the rest: nothing is published before its time.
+    /// </summary>
+    public TimeSpan FireAhead { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public sealed class ClusterOptions

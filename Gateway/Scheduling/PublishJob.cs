@@ -60,6 +60,13 @@ public sealed class PublishJob(
             return; // cancelled, held or edited since the trigger was set: the trigger is stale
         }
 
+        // 0. Its time. Quartz may take a trigger up to Scheduler.FireAhead early, in a round with others; a timer may
+        // wake a millisecond early (its clock ticks in milliseconds), so the clock is asked again.
+        while (post.ScheduledAt - time.GetUtcNow() is { Ticks: > 0 } early && early <= options.Scheduler.FireAhead)
+        {
+            await Task.Delay(early + TimeSpan.FromMilliseconds(1), time, cancellationToken);
+        }
+
         // 1. The freezes, as the database has them now: one covering the post now or at its time (lifted since) holds
         // it. An approved crisis statement is the one post that passes.
         var now = time.GetUtcNow();

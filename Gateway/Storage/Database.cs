@@ -18,7 +18,15 @@ public sealed class Database
         SqlMapper.AddTypeHandler(new IntegerBoolHandler());
     }
 
-    public Database(ISqlDialect dialect) => _dialect = dialect;
+    // Measured on SQLite with 25 publishing threads: without it a burst's slowest commits waited 0.7 s in
+    // Microsoft.Data.Sqlite's busy retries; queued here, they wait for the one before them and no longer.
+    private readonly SemaphoreSlim? _writer;
+
+    public Database(ISqlDialect dialect)
+    {
+        _dialect = dialect;
+        _writer = dialect.OneWriterAtATime ? new SemaphoreSlim(1, 1) : null;
+    }
 
     public ISqlDialect Dialect => _dialect;
 
@@ -31,11 +39,22 @@ public sealed class Database
 
     public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var result = await work(connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        if (_writer is not null)
+        {
+            await _writer.WaitAsync(cancellationToken);
+        }
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            _writer?.Release();
+        }
     }
 
     /// <summary>Brings the schema to the latest version in one transaction; nodes starting together take turns.</summary>

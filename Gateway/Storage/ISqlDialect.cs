@@ -21,6 +21,12 @@ public interface ISqlDialect
     /// </summary>
     string AnyOf(string column, string parameter);
 
+    /// <summary>
+    /// True when the engine lets one transaction write at a time (SQLite): the gateway's own then queue for it in
+    /// process instead of meeting the lock and sleeping in the driver's retry loop.
+    /// </summary>
+    bool OneWriterAtATime { get; }
+
     /// <summary>True when several nodes may share the database: Quartz runs clustered and changes are announced to every node.</summary>
     bool Clustered { get; }
 

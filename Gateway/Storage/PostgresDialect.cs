@@ -19,6 +19,8 @@ public sealed class PostgresDialect(string connectionString, ILogger<PostgresDia
 
     public bool Clustered => true;
 
+    public bool OneWriterAtATime => false;
+
     public string AnyOf(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
     public Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -20,6 +20,8 @@ public sealed class SqliteDialect(string databasePath, string schedulerPath) : I
 
     public bool Clustered => false;
 
+    public bool OneWriterAtATime => true;
+
     public string AnyOf(string column, string parameter) => $"{column} IN @{parameter}";
 
     public Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => EnableWalAsync(connection, cancellationToken);
