@@ -3,7 +3,13 @@ using Gateway.Benchmarks;
 
 // dotnet run -c Release --project Gateway.Benchmarks -- lateness [posts] [spread-seconds]
 // dotnet run -c Release --project Gateway.Benchmarks -- reconcile [posts] [stranded]
+// dotnet run -c Release --project Gateway.Benchmarks -- corpus FILE.jsonl [rounds]
 // dotnet run -c Release --project Gateway.Benchmarks -- --filter '*Freeze*'
+if (args is ["corpus", var corpus, ..])
+{
+    await CorpusRun.RunAsync(corpus, args.Length > 2 ? int.Parse(args[2]) : 20);
+    return;
+}
 if (args is ["reconcile", ..])
 {
     await ReconcileRun.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 100);
