@@ -276,14 +276,22 @@ public sealed class RulePackSet
         public void Scan(PostAnalysis analysis, List<Candidate> found)
         {
             var words = _compounds is null ? null : new List<ReducedWord>();
+            NormalizedText? stems = null;
+            List<Region>? strictRegions = null;
             if (_strict is not null)
             {
-                var text = Morphology.Reduce(analysis.Normalized, _language, false, words, analysis.Regions, out var regions);
+                var text = stems = Morphology.Reduce(analysis.Normalized, _language, false, words, analysis.Regions, out var regions);
+                strictRegions = regions;
                 ScanInto(_strict, _strictEntries, text, regions, analysis, found.Add);
             }
-            if (_folded is not null || (words is not null && _strict is null))
+            if (_folded is not null || stems is null)
             {
-                var text = Morphology.Reduce(analysis.Normalized, _language, true, _strict is null ? words : null, analysis.Regions, out var regions);
+                // Text without diacritics folds to itself: the strict reduction serves both.
+                var ascii = stems is not null && !analysis.Normalized.Text.AsSpan().ContainsAnyExceptInRange('\0', '\u007F');
+                List<Region>? regions = null;
+                var text = ascii ? stems! : Morphology.Reduce(analysis.Normalized, _language, true, stems is null ? words : null, analysis.Regions, out regions);
+                regions ??= strictRegions!;
+                stems ??= text;
                 if (_folded is not null)
                 {
                     ScanInto(_folded, _foldedEntries, text, regions, analysis, found.Add);
@@ -291,7 +299,7 @@ public sealed class RulePackSet
             }
             if (words is not null)
             {
-                _compounds!.Scan(analysis, words, found);
+                _compounds!.Scan(analysis, stems, words, found);
             }
         }
     }

@@ -36,7 +36,7 @@ internal sealed class Compounds
         _words = words.Select(w => Morphology.ReduceWord(w.ToLowerInvariant(), language, true)).ToHashSet(StringComparer.Ordinal);
     }
 
-    public void Scan(PostAnalysis analysis, List<ReducedWord> words, List<Candidate> found)
+    public void Scan(PostAnalysis analysis, NormalizedText stems, List<ReducedWord> words, List<Candidate> found)
     {
         var normalized = analysis.Normalized;
         foreach (var word in words)
@@ -61,8 +61,7 @@ internal sealed class Compounds
             {
                 continue;
             }
-            folded ??= Fold(surface);
-            var stem = Morphology.ReduceWord(folded, _language, true);
+            var stem = Fold(stems.Text.AsSpan(word.Start, word.Length));
             foreach (var (pack, term, part) in _tails)
             {
                 if (stem.Length - part.Length >= MinimumRest && stem.EndsWith(part, StringComparison.Ordinal)

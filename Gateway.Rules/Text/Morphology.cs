@@ -14,9 +14,10 @@ namespace Gateway.Rules.Text;
 internal readonly record struct ReducedWord(int Start, int Length, int SourceStart, int SourceEnd);
 
 /// <summary>
-/// Reduces words to their stems, per language, with Lucene's analysis chain run as a TokenStream over a string
-/// (no index): letters and digits make a word; <see cref="EvasionFilter"/> reads hidden spellings; then the
-/// language's normalisation and stemmer (Snowball English, German, Dutch and Norwegian; Lucene's Latvian stemmer).
+/// Reduces words to their stems, per language, with Lucene's analysis chain run as a TokenStream over each word
+/// (no index): <see cref="EvasionFilter"/> reads hidden spellings; then the language's normalisation and stemmer
+/// (Snowball English, German, Dutch and Norwegian; Lucene's Latvian stemmer), kept to inflections by
+/// <see cref="InflectionGuard"/>.
 /// Terms and post text go through the same chain, so a pack names a word once and its inflections match.
 /// </summary>
 public static class Morphology
@@ -45,6 +46,7 @@ public static class Morphology
     /// <summary>
     /// The normalised text with every word replaced by its stem and everything between words kept, mapped to the
     /// original: a stem stands for its whole word, so a match in here is a span of whole words out there.
+    /// Three or more single letters one space apart ("f u c k") are read as one word.
     /// <paramref name="regions"/> of the normalised text come back as the same regions of the reduced one.
     /// </summary>
     internal static NormalizedText Reduce(NormalizedText text, string language, bool fold, List<ReducedWord>? words,
@@ -53,45 +55,101 @@ public static class Morphology
         var source = text.Text;
         var at = System.Buffers.ArrayPool<int>.Shared.Rent(source.Length + 1); // reduced index of each normalised one
         var builder = new NormalizedText.Builder(source, false); // only Put: characters come mapped already
-        var copied = 0;
-        using (var stream = Analyzers[language].GetTokenStream("", source))
+        Span<char> letters = new char[64]; // a spaced-out word, joined
+        var i = 0;
+        while (i < source.Length)
         {
-            var term = stream.AddAttribute<ICharTermAttribute>();
-            var offset = stream.AddAttribute<IOffsetAttribute>();
-            stream.Reset();
-            while (stream.IncrementToken())
+            if (!WordChars.IsWordChar(source, i))
             {
-                var (start, end) = (offset.StartOffset, offset.EndOffset);
-                for (; copied < start; copied++)
-                {
-                    at[copied] = builder.Length;
-                    builder.Put(source[copied], text.Starts[copied], text.Ends[copied]);
-                }
-                var stemStart = builder.Length;
-                at.AsSpan(start, end - start).Fill(stemStart);
-                ReadOnlySpan<char> stem = term.Buffer.AsSpan(0, term.Length);
-                if (fold && stem.ContainsAnyExceptInRange('\0', '\u007F'))
-                {
-                    stem = NormalizedText.Fold(stem.ToString());
-                }
-                foreach (var c in stem)
-                {
-                    builder.Put(c, text.Starts[start], text.Ends[end - 1]);
-                }
-                words?.Add(new ReducedWord(stemStart, builder.Length - stemStart, start, end));
-                copied = Math.Max(copied, end);
+                at[i] = builder.Length;
+                builder.Put(source[i], text.Starts[i], text.Ends[i]);
+                i++;
+                continue;
             }
-            stream.End();
-        }
-        for (; copied < source.Length; copied++)
-        {
-            at[copied] = builder.Length;
-            builder.Put(source[copied], text.Starts[copied], text.Ends[copied]);
+            var end = i + 1;
+            while (end < source.Length && WordChars.IsWordChar(source, end))
+            {
+                end++;
+            }
+            ReadOnlySpan<char> word = source.AsSpan(i, end - i);
+            if (word.Length == 1 && char.IsLetter(word[0]))
+            {
+                var count = 0;
+                var next = i;
+                while (count < letters.Length && next + 1 <= source.Length && IsSingleLetter(source, next)
+                    && (count == 0 || source[next - 1] == ' '))
+                {
+                    letters[count++] = source[next];
+                    end = next + 1;
+                    next += 2;
+                }
+                if (count >= 3)
+                {
+                    word = letters[..count];
+                }
+                else
+                {
+                    end = i + 1;
+                }
+            }
+            var stemStart = builder.Length;
+            at.AsSpan(i, end - i).Fill(stemStart);
+            foreach (var c in Stem(word, language, fold))
+            {
+                builder.Put(c, text.Starts[i], text.Ends[end - 1]);
+            }
+            words?.Add(new ReducedWord(stemStart, builder.Length - stemStart, i, end));
+            i = end;
         }
         at[source.Length] = builder.Length;
         reducedRegions = regions?.Select(r => r with { Start = at[r.Start], End = at[r.End] }).ToList() ?? [];
         System.Buffers.ArrayPool<int>.Shared.Return(at);
         return builder.Build();
+    }
+
+    private static bool IsSingleLetter(string text, int index) =>
+        index < text.Length && char.IsLetter(text[index])
+        && (index + 1 == text.Length || !WordChars.IsWordChar(text, index + 1))
+        && (index == 0 || !WordChars.IsWordChar(text, index - 1));
+
+    // Posts repeat their words, and the chain costs about a microsecond a word, so each word is run through it once
+    // and remembered (per language and folding; emptied when it grows past a bound, so it cannot grow without end).
+    private const int CacheLimit = 100_000;
+    private static readonly Dictionary<(string, bool), System.Collections.Concurrent.ConcurrentDictionary<string, string>> Stems =
+        Languages.SelectMany(l => new[] { (l, false), (l, true) })
+            .ToDictionary(k => k, _ => new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal));
+
+    /// <summary>One word through the language's chain (a TokenStream over the word), remembered.</summary>
+    private static string Stem(ReadOnlySpan<char> word, string language, bool fold)
+    {
+        var cache = Stems[(language, fold)];
+        var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(word, out var known))
+        {
+            return known;
+        }
+        var key = word.ToString();
+        var stem = key;
+        using (var stream = Analyzers[language].GetTokenStream("", key))
+        {
+            var term = stream.AddAttribute<ICharTermAttribute>();
+            stream.Reset();
+            if (stream.IncrementToken())
+            {
+                stem = term.ToString();
+            }
+            stream.End();
+        }
+        if (fold && stem.AsSpan().ContainsAnyExceptInRange('\0', '\u007F'))
+        {
+            stem = NormalizedText.Fold(stem);
+        }
+        if (cache.Count >= CacheLimit)
+        {
+            cache.Clear();
+        }
+        cache[key] = stem;
+        return stem;
     }
 
     private sealed class Chain(string language) : Analyzer
