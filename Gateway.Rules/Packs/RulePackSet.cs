@@ -277,20 +277,16 @@ public sealed class RulePackSet
         {
             var words = _compounds is null ? null : new List<ReducedWord>();
             NormalizedText? stems = null;
-            List<Region>? strictRegions = null;
             if (_strict is not null)
             {
                 var text = stems = Morphology.Reduce(analysis.Normalized, _language, false, words, analysis.Regions, out var regions);
-                strictRegions = regions;
                 ScanInto(_strict, _strictEntries, text, regions, analysis, found.Add);
             }
             if (_folded is not null || stems is null)
             {
-                // Text without diacritics folds to itself: the strict reduction serves both.
-                var ascii = stems is not null && !analysis.Normalized.Text.AsSpan().ContainsAnyExceptInRange('\0', '\u007F');
-                List<Region>? regions = null;
-                var text = ascii ? stems! : Morphology.Reduce(analysis.Normalized, _language, true, stems is null ? words : null, analysis.Regions, out regions);
-                regions ??= strictRegions!;
+                // Even text without diacritics needs its own folded reduction: normalisation filters add some
+                // (Norwegian "faen" is "fæn" to the stemmer).
+                var text = Morphology.Reduce(analysis.Normalized, _language, true, stems is null ? words : null, analysis.Regions, out var regions);
                 stems ??= text;
                 if (_folded is not null)
                 {
