@@ -53,6 +53,12 @@ internal sealed class EvasionFilter : TokenFilter
                 buffer[i] = Confusables.Latin(buffer[i]);
             }
         }
+        Span<char> original = stackalloc char[Math.Min(length, 256)];
+        var keepable = length <= original.Length;
+        if (keepable)
+        {
+            buffer.AsSpan(0, length).CopyTo(original);
+        }
         var write = 0;
         var read = 0;
         while (read < length)
@@ -69,6 +75,11 @@ internal sealed class EvasionFilter : TokenFilter
                 buffer[write++] = c;
             }
             read += run;
+        }
+        if (write < 3 && write < length && keepable)
+        {
+            original.CopyTo(buffer); // "xxx" or "sooo" is no stretched word: too little is left
+            write = length;
         }
         _term.Length = write;
     }

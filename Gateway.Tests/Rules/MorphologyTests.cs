@@ -45,6 +45,8 @@ public class MorphologyTests
     [InlineData("\u03C3\u03BF\u03C5\u03C0\u03B1")] // Greek "σουπα"
     [InlineData("a b")]                          // two single letters are not a spaced-out word
     [InlineData("cool")]                         // a double letter is not stretched
+    [InlineData("xxx")]                          // too little would be left of it
+    [InlineData("sooo")]
     public void Ordinary_spellings_are_left_as_they_are(string written)
     {
         Assert.Equal(NormalizedText.Of(written, true).Text, Morphology.ReduceTerm(written, "en", true));
