@@ -37,17 +37,57 @@ public sealed class HashtagContextCheck(ITrendSource trends) : ICheck
                     "Read what people mean by it before the brand joins in; if it does not fit, drop the hashtag."));
             }
         }
+        var language = LanguageDetector.Normalize(input.Account.Language);
+        var stems = Morphology.Knows(language) ? new List<(NormalizedText Text, TextSegment Segment)>() : null;
         foreach (var trend in active.Values.Where(t => t.Keywords.Count > 0 && KeywordSensitivities.Contains(t.Sensitivity)))
         {
             var pattern = Keywords.GetValue(trend, Compile);
+            var spans = new List<(int Start, int Length, string Match)>();
             foreach (var segment in segments.Where(s => s.IsWordChecked && s.Scope != Scope.Hashtag))
             {
                 foreach (Match match in pattern.Matches(input.Body.Substring(segment.Start, segment.Length)))
                 {
-                    findings.Add(Make(trend, segment.Start + match.Index, match.Length, match.Value,
-                        $"\"{match.Value}\" is in the news for a {trend.Sensitivity} (#{trend.Tag}: \"{trend.Context}\"). " +
-                        "Make sure the post cannot be read as riding on it."));
+                    spans.Add((segment.Start + match.Index, match.Length, match.Value));
                 }
+            }
+            if (stems is not null)
+            {
+                // The keyword inflected ("shootings" for "shooting"), in the account's language: text and keyword
+                // reduced the same way as pack terms; a span the keyword matched as written is not reported twice.
+                if (stems.Count == 0)
+                {
+                    foreach (var segment in segments.Where(s => s.IsWordChecked && s.Scope != Scope.Hashtag))
+                    {
+                        var text = NormalizedText.Of(input.Body.Substring(segment.Start, segment.Length), true);
+                        stems.Add((Morphology.Reduce(text, language, true, null, null, out _), segment));
+                    }
+                }
+                foreach (var keyword in trend.Keywords)
+                {
+                    var key = Morphology.ReduceTerm(keyword, language, true);
+                    foreach (var (text, segment) in stems)
+                    {
+                        for (var at = text.Text.IndexOf(key, StringComparison.Ordinal); key.Length > 0 && at >= 0; at = text.Text.IndexOf(key, at + 1, StringComparison.Ordinal))
+                        {
+                            if ((at > 0 && WordChars.IsWordChar(text.Text, at - 1)) || (at + key.Length < text.Text.Length && WordChars.IsWordChar(text.Text, at + key.Length)))
+                            {
+                                continue;
+                            }
+                            var (start, length) = text.ToOriginal(at, key.Length);
+                            start += segment.Start;
+                            if (!spans.Exists(x => x.Start < start + length && start < x.Start + x.Length))
+                            {
+                                spans.Add((start, length, input.Body.Substring(start, length)));
+                            }
+                        }
+                    }
+                }
+            }
+            foreach (var (start, length, match) in spans.OrderBy(x => x.Start))
+            {
+                findings.Add(Make(trend, start, length, match,
+                    $"\"{match}\" is in the news for a {trend.Sensitivity} (#{trend.Tag}: \"{trend.Context}\"). " +
+                    "Make sure the post cannot be read as riding on it."));
             }
         }
         return ValueTask.FromResult<IReadOnlyList<Finding>>(findings);

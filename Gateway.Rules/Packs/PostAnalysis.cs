@@ -15,6 +15,7 @@ public sealed class PostAnalysis
     internal PostAnalysis(string body, RulePackSet set)
     {
         Body = body;
+        _set = set;
         Segments = MarkdownSegmenter.Segment(body);
         Hashtags = Segments.Where(s => s.Scope == Scope.Hashtag).ToArray();
         Mentions = Segments.Where(s => s.Scope == Scope.Mention).ToArray();
@@ -59,6 +60,43 @@ public sealed class PostAnalysis
     internal IReadOnlyList<(int Pack, PackPattern Pattern, int Start, int Length, Scope Scope)> PatternHits => _patternHits;
 
     internal void AddCandidate(Candidate candidate) => _candidates.Add(candidate);
+
+    private readonly Dictionary<string, List<Candidate>> _reduced = new(StringComparer.Ordinal);
+    private RulePackSet? _set;
+
+    /// <summary>
+    /// The candidates found in the text reduced to stems in one language, computed when a check first asks for
+    /// that language (the account's or the detected one) and kept for the other checks of the run.
+    /// </summary>
+    internal IReadOnlyList<Candidate> ReducedCandidates(string language)
+    {
+        lock (_reduced)
+        {
+            if (!_reduced.TryGetValue(language, out var found))
+            {
+                _reduced[language] = found = _set!.ScanReduced(this, language);
+            }
+            return found;
+        }
+    }
+
+    /// <summary>A match at an original span: its scope, and for a match at the start of a hashtag the whole tag with its '#'.</summary>
+    internal Candidate CandidateAt(int pack, PackTerm term, int start, int length, UnitKind kind, bool atRegionStart)
+    {
+        var scope = kind == UnitKind.Main ? ScopeAt(start) : Scope.Hashtag;
+        if (kind != UnitKind.Main && atRegionStart && start > 0 && Body[start - 1] == '#')
+        {
+            (start, length) = (start - 1, length + 1);
+        }
+        return new Candidate(pack, term, start, length, scope);
+    }
+
+    /// <summary>The kind of unit (prose, joined or split hashtag) a normalised index lies in, and whether it starts it.</summary>
+    internal (UnitKind Kind, bool AtStart) UnitAt(int index)
+    {
+        var region = RegionAt(index);
+        return (region.Kind, region.Start == index);
+    }
 
     /// <summary>The scope of the segment containing an offset (prose when none does).</summary>
     public Scope ScopeAt(int offset)

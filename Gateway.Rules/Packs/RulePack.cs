@@ -3,8 +3,22 @@ using Gateway.Rules.Text;
 
 namespace Gateway.Rules;
 
-/// <summary>One term of a pack in one form: <c>Term</c> is the lemma shown to people, <c>Key</c> the normalised form matched.</summary>
-public sealed record PackTerm(string Language, string Term, string Form, string Key, int Certainty, bool Allowed);
+/// <summary>
+/// One term of a pack in one form: <c>Term</c> is the lemma shown to people, <c>Key</c> the normalised form matched.
+/// A form written <c>Terror-</c> or <c>-anschlag</c> is a compound part: it matches only as the first or last part
+/// of a longer word whose rest is a known word (<see cref="CompoundPart"/>), never on its own. A form written
+/// <c>=bumba</c> matches only as written, never inflected (<see cref="AsWritten"/>).
+/// </summary>
+public sealed record PackTerm(string Language, string Term, string Form, string Key, int Certainty, bool Allowed,
+    CompoundPart Part = CompoundPart.None, bool AsWritten = false);
+
+/// <summary>Where a compound-part form may stand in a compound word.</summary>
+public enum CompoundPart
+{
+    None,
+    Head,
+    Tail,
+}
 
 /// <summary>
 /// A user-written regular expression (always <see cref="RegexOptions.NonBacktracking"/>) run on normalised text;
@@ -53,6 +67,9 @@ public sealed class RulePack
     public required string Message { get; init; }
     public string? Link { get; init; }
     public bool FoldDiacritics { get; init; }
+
+    /// <summary>Whether terms also match inflected (<c>morphology: stems</c>, the default) or only as written (<c>off</c>).</summary>
+    public bool Stems { get; init; } = true;
     public required SeverityTable Severity { get; init; }
 
     /// <summary>Account kinds the rule applies to; null means every account.</summary>

@@ -19,8 +19,10 @@ public sealed class RulePackSet
     private readonly AhoCorasick? _strict;
     private readonly AhoCorasick? _folded;
     private readonly ConditionalWeakTable<string, PostAnalysis> _analyses = new();
+    private readonly Dictionary<string, Reduced> _reduced = new(StringComparer.Ordinal);
 
-    public RulePackSet(IReadOnlyList<RulePack> packs)
+    /// <param name="compoundWords">Per compound language, the words a compound's rest must be (rules/compound-words.yml).</param>
+    public RulePackSet(IReadOnlyList<RulePack> packs, IReadOnlyDictionary<string, IReadOnlyList<string>>? compoundWords = null)
     {
         Packs = packs;
         var strict = new List<Entry>();
@@ -28,7 +30,7 @@ public sealed class RulePackSet
         for (var p = 0; p < packs.Count; p++)
         {
             var target = packs[p].FoldDiacritics ? folded : strict;
-            foreach (var term in packs[p].Terms)
+            foreach (var term in packs[p].Terms.Where(t => t.Part == CompoundPart.None))
             {
                 target.Add(new Entry(p, term, false));
                 if (term.Key.Contains(' '))
@@ -48,7 +50,11 @@ public sealed class RulePackSet
             .Concat(Detector?.Languages ?? [])
             .Where(l => l != "any")
             .ToHashSet(StringComparer.Ordinal);
-        TermCount = strict.Count + folded.Count;
+        foreach (var language in Morphology.Languages.Where(Languages.Contains))
+        {
+            _reduced[language] = new Reduced(packs, language, compoundWords?.GetValueOrDefault(language) ?? []);
+        }
+        TermCount = strict.Count + folded.Count + _reduced.Values.Sum(r => r.TermCount);
     }
 
     public static RulePackSet Empty { get; } = new([]);
@@ -74,11 +80,28 @@ public sealed class RulePackSet
     internal void Scan(NormalizedText text, IReadOnlyList<Region> regions, PostAnalysis analysis, bool folded)
     {
         var automaton = folded ? _folded : _strict;
-        if (automaton is null)
+        if (automaton is not null)
         {
-            return;
+            ScanInto(automaton, folded ? _foldedEntries : _strictEntries, text, regions, analysis, analysis.AddCandidate);
         }
-        var state = new ScanState(text, regions, analysis, folded ? _foldedEntries : _strictEntries);
+    }
+
+    /// <summary>The candidates of the text reduced to stems in one language (and of compounds in it).</summary>
+    internal List<Candidate> ScanReduced(PostAnalysis analysis, string language)
+    {
+        var found = new List<Candidate>();
+        if (_reduced.TryGetValue(language, out var reduced))
+        {
+            reduced.Scan(analysis, found);
+        }
+        return found;
+    }
+
+    /// <summary>Every whole-word occurrence of an automaton's keys in a text, as candidates in original offsets.</summary>
+    private static void ScanInto(AhoCorasick automaton, Entry[] entries, NormalizedText text, IReadOnlyList<Region> regions,
+        PostAnalysis analysis, Action<Candidate> add)
+    {
+        var state = new ScanState(text, regions, analysis, entries, add);
         automaton.FindAll(text.Text, ref state, static (ref ScanState s, int id, int start, int length) =>
         {
             // Matches arrive in order of their end, and never span a separator, so the region only moves forward.
@@ -99,12 +122,7 @@ public sealed class RulePackSet
                 return; // not a whole word: "ass" in "class"
             }
             var (originalStart, originalLength) = s.Text.ToOriginal(start, length);
-            var scope = kind == UnitKind.Main ? s.Analysis.ScopeAt(originalStart) : Scope.Hashtag;
-            if (kind != UnitKind.Main && start == s.Regions[s.Region].Start && originalStart > 0 && s.Analysis.Body[originalStart - 1] == '#')
-            {
-                (originalStart, originalLength) = (originalStart - 1, originalLength + 1); // the whole tag, with its '#'
-            }
-            s.Analysis.AddCandidate(new Candidate(entry.Pack, entry.Term, originalStart, originalLength, scope));
+            s.Add(s.Analysis.CandidateAt(entry.Pack, entry.Term, originalStart, originalLength, kind, start == s.Regions[s.Region].Start));
         });
     }
 
@@ -124,7 +142,15 @@ public sealed class RulePackSet
             everyLanguage || language == "any" || language == accountLanguage || language == detected;
 
         var byPack = new Dictionary<RulePack, List<Candidate>>();
-        foreach (var candidate in analysis.Candidates)
+        IEnumerable<Candidate> all = analysis.Candidates;
+        foreach (var language in _reduced.Keys)
+        {
+            if (everyLanguage || language == accountLanguage || language == detected)
+            {
+                all = all.Concat(analysis.ReducedCandidates(language));
+            }
+        }
+        foreach (var candidate in all)
         {
             var pack = Packs[candidate.Pack];
             if (select(pack) && pack.AppliesTo(account) && pack.Scopes.Contains(candidate.Scope) && LanguageOk(candidate.Term.Language))
@@ -176,13 +202,102 @@ public sealed class RulePackSet
         return hits;
     }
 
-    private struct ScanState(NormalizedText text, IReadOnlyList<Region> regions, PostAnalysis analysis, Entry[] entries)
+    private struct ScanState(NormalizedText text, IReadOnlyList<Region> regions, PostAnalysis analysis, Entry[] entries, Action<Candidate> add)
     {
         public readonly NormalizedText Text = text;
         public readonly IReadOnlyList<Region> Regions = regions;
         public readonly PostAnalysis Analysis = analysis;
         public readonly Entry[] Entries = entries;
+        public readonly Action<Candidate> Add = add;
         public int Region;
+    }
+
+    /// <summary>
+    /// The packs' terms reduced to stems in one language (its own terms and those of <c>any</c>), one automaton for
+    /// packs that keep diacritics and one for packs that fold them, and the compound parts of the language.
+    /// </summary>
+    private sealed class Reduced
+    {
+        private readonly string _language;
+        private readonly Entry[] _strictEntries;
+        private readonly Entry[] _foldedEntries;
+        private readonly AhoCorasick? _strict;
+        private readonly AhoCorasick? _folded;
+        private readonly Compounds? _compounds;
+
+        public Reduced(IReadOnlyList<RulePack> packs, string language, IReadOnlyList<string> compoundWords)
+        {
+            _language = language;
+            var strict = new List<Entry>();
+            var folded = new List<Entry>();
+            var parts = new List<(int Pack, PackTerm Term)>();
+            for (var p = 0; p < packs.Count; p++)
+            {
+                if (!packs[p].Stems)
+                {
+                    continue;
+                }
+                var target = packs[p].FoldDiacritics ? folded : strict;
+                var terms = packs[p].Terms.Where(t => (t.Language == language || t.Language == "any") && !t.AsWritten).ToArray();
+                var termKeys = terms.Where(t => !t.Allowed && t.Part == CompoundPart.None)
+                    .Select(t => Morphology.ReduceTerm(t.Form, language, packs[p].FoldDiacritics)).ToHashSet(StringComparer.Ordinal);
+                foreach (var term in terms)
+                {
+                    if (term.Part != CompoundPart.None)
+                    {
+                        parts.Add((p, term));
+                        continue;
+                    }
+                    var key = Morphology.ReduceTerm(term.Form, language, packs[p].FoldDiacritics);
+                    if (key.Length == 0 || key.Contains(NormalizedText.Separator) || (term.Allowed && termKeys.Contains(key)))
+                    {
+                        // Nothing left to match (a mask such as "f***" is matched as written), or an allowed
+                        // word whose stem is a term's ("geweldig" → "geweld"): it guards only as written.
+                        continue;
+                    }
+                    target.Add(new Entry(p, term with { Key = key }, false));
+                    if (key.Contains(' '))
+                    {
+                        var joined = Morphology.ReduceTerm(term.Form.Replace(" ", "", StringComparison.Ordinal), language, packs[p].FoldDiacritics);
+                        target.Add(new Entry(p, term with { Key = joined }, true));
+                    }
+                }
+            }
+            _strictEntries = [.. strict];
+            _foldedEntries = [.. folded];
+            _strict = strict.Count > 0 ? new AhoCorasick(strict.Select(e => e.Term.Key).ToArray()) : null;
+            _folded = folded.Count > 0 ? new AhoCorasick(folded.Select(e => e.Term.Key).ToArray()) : null;
+            _compounds = parts.Count > 0 ? new Compounds(packs, language, parts, compoundWords) : null;
+            TermCount = strict.Count + folded.Count + parts.Count;
+        }
+
+        public int TermCount { get; }
+
+        public void Scan(PostAnalysis analysis, List<Candidate> found)
+        {
+            var words = _compounds is null ? null : new List<ReducedWord>();
+            NormalizedText? stems = null;
+            if (_strict is not null)
+            {
+                var text = stems = Morphology.Reduce(analysis.Normalized, _language, false, words, analysis.Regions, out var regions);
+                ScanInto(_strict, _strictEntries, text, regions, analysis, found.Add);
+            }
+            if (_folded is not null || stems is null)
+            {
+                // Even text without diacritics needs its own folded reduction: normalisation filters add some
+                // (Norwegian "faen" is "fæn" to the stemmer).
+                var text = Morphology.Reduce(analysis.Normalized, _language, true, stems is null ? words : null, analysis.Regions, out var regions);
+                stems ??= text;
+                if (_folded is not null)
+                {
+                    ScanInto(_folded, _foldedEntries, text, regions, analysis, found.Add);
+                }
+            }
+            if (words is not null)
+            {
+                _compounds!.Scan(analysis, stems, words, found);
+            }
+        }
     }
 }
 

@@ -18,7 +18,7 @@ public static class RulePacks
 
     private static readonly string[] TopLevelKeys =
     [
-        "rule", "category", "message", "link", "diacritics", "scopes", "only-for", "severity", "accounts",
+        "rule", "category", "message", "link", "diacritics", "morphology", "scopes", "only-for", "severity", "accounts",
         "terms", "allow", "patterns", "detector", "stopwords", "limits", "advice", "examples",
     ];
 
@@ -59,7 +59,32 @@ public static class RulePacks
             seen[pack.Rule] = path;
             packs.Add(pack);
         }
-        return new RulePackSet(packs);
+        return new RulePackSet(packs, LoadCompoundWords(Path.Combine(rulesDirectory, CompoundWordsFile)));
+    }
+
+    /// <summary>The words a compound's rest must be (<c>rules/compound-words.yml</c>: language → words); optional.</summary>
+    public const string CompoundWordsFile = "compound-words.yml";
+
+    private static Dictionary<string, IReadOnlyList<string>> LoadCompoundWords(string path)
+    {
+        var words = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (!File.Exists(path))
+        {
+            return words;
+        }
+        return YamlRuleFile.Read(path, file =>
+        {
+            foreach (var (languageNode, list) in file.AsMapping(file.Root, "compound words (language → words)").Children)
+            {
+                var language = Language(file, languageNode);
+                if (!Morphology.CompoundLanguages.Contains(language))
+                {
+                    throw file.Error(languageNode, $"compound words are read for {string.Join(", ", Morphology.CompoundLanguages)} only, not '{language}'");
+                }
+                words[language] = file.Strings(list, $"the compound words of '{language}'").Select(w => w.Value).ToArray();
+            }
+            return words;
+        });
     }
 
     public static RulePack LoadFile(string path) => YamlRuleFile.Read(path, file => Read(file, path));
@@ -89,6 +114,17 @@ public static class RulePacks
                 "insensitive" => true,
                 "sensitive" => false,
                 var other => throw file.Error(diacriticsNode, $"diacritics must be 'sensitive' or 'insensitive', not '{other}'"),
+            };
+        }
+
+        var stems = true;
+        if (YamlRuleFile.Child(root, "morphology") is { } morphologyNode)
+        {
+            stems = file.Scalar(morphologyNode, "morphology") switch
+            {
+                "stems" => true,
+                "off" => false,
+                var other => throw file.Error(morphologyNode, $"morphology must be 'stems' or 'off', not '{other}'"),
             };
         }
 
@@ -141,6 +177,7 @@ public static class RulePacks
             Message = message,
             Link = YamlRuleFile.Child(root, "link") is { } linkNode ? file.Scalar(linkNode, "link") : null,
             FoldDiacritics = fold,
+            Stems = stems,
             Severity = severity,
             OnlyFor = YamlRuleFile.Child(root, "only-for") is { } onlyNode
                 ? Strings(file, onlyNode, "only-for").Select(s => s.Value).ToHashSet(StringComparer.Ordinal)
@@ -183,14 +220,24 @@ public static class RulePacks
         foreach (var (node, value) in Strings(file, list, "a term list"))
         {
             var forms = value.Split('|', StringSplitOptions.TrimEntries);
-            foreach (var form in forms)
+            foreach (var form0 in forms)
             {
+                var asWritten = form0.Length > 1 && form0[0] == '=';
+                var written = asWritten ? form0[1..] : form0;
+                var part = written.Length > 1 && written.EndsWith('-') ? CompoundPart.Head
+                    : written.Length > 1 && written.StartsWith('-') ? CompoundPart.Tail
+                    : CompoundPart.None;
+                var form = part == CompoundPart.None ? written : written.Trim('-');
                 var key = NormalizedText.Key(form, fold);
                 if (key.Length == 0 || key.Contains(NormalizedText.Separator))
                 {
                     throw file.Error(node, $"empty form in term '{value}'");
                 }
-                terms.Add(new PackTerm(language, forms[0], form, key, certainty, allowed));
+                if (part != CompoundPart.None && (allowed || !Morphology.CompoundLanguages.Contains(language) || key.Contains(' ')))
+                {
+                    throw file.Error(node, $"compound part '{written}': only one word, only in terms, only for {string.Join(", ", Morphology.CompoundLanguages)}");
+                }
+                terms.Add(new PackTerm(language, forms[0].TrimStart('=').Trim('-'), form, key, certainty, allowed, part, asWritten));
             }
         }
     }

@@ -180,10 +180,12 @@ public sealed class NormalizedText
         {
             text = text.Replace("\u00DF", "ss", StringComparison.Ordinal);
         }
-        if (!foldDiacritics)
-        {
-            return text;
-        }
+        return foldDiacritics ? Fold(text) : text;
+    }
+
+    /// <summary>Removes diacritics from lower-case text ("apšaude" → "apsaude", "ø" → "o").</summary>
+    internal static string Fold(string text)
+    {
         var decomposed = text.Normalize(NormalizationForm.FormD);
         var folded = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)

@@ -138,6 +138,7 @@ public sealed partial class RuleFileMutationTests(ITestOutputHelper output)
         LinkRules.FileName => dir => LinkRules.Load(dir),
         Tripwires.FileName => dir => Tripwires.Load(dir),
         ReviewPolicy.FileName => dir => ReviewPolicy.Load(dir),
+        RulePacks.CompoundWordsFile => dir => RulePacks.Load(dir),
         _ when RulePacks.Folders.Any(folder => relative.StartsWith(folder + "/", StringComparison.Ordinal)) => dir => RulePacks.Load(dir),
         _ => throw new Xunit.Sdk.XunitException($"rules/{relative} has no loader known to this test; add the one the gateway uses"),
     };
