@@ -69,22 +69,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         {
             (_, token) = await seeder.Service<UserStore>().CreateAsync("root", "admin", "test");
             await seeder.ClientWithToken(token).CreateAccountAsync("acme");
-            var now = DateTimeOffset.UtcNow;
-            var seeded = Enumerable.Range(0, Posts)
-                .Select(i => new Post(Guid.CreateVersion7().ToString("N"), "acme", "root", $"Our spring range is here, part {i}.",
-                    PostStatus.Scheduled, null, burst.AddMilliseconds(5 * i), [], now, now, null, null, 1))
-                .ToList();
-            var store = seeder.Service<PostStore>();
-            await seeder.Service<Database>().InTransactionAsync(async (c, t) =>
-            {
-                foreach (var post in seeded)
-                {
-                    await store.InsertAsync(c, t, post);
-                }
-                return true;
-            });
-            await seeder.Service<PostScheduler>().ScheduleManyAsync(seeded.Select(p => (p.Id, p.ScheduledAt)).ToList());
-            ids = seeded.Select(p => p.Id).ToArray();
+            ids = await Burst.SeedAsync(seeder, "acme", Posts, burst);
         }
         var seededIn = started.Elapsed;
         var gateway = new GatewayProcess(dataDir, schedulerName);
@@ -113,7 +98,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         IReadOnlyList<JsonElement> posts;
         while (true)
         {
-            posts = await AllPostsAsync(http);
+            posts = await Burst.AllPostsAsync(http);
             var open = posts.Count(p => p.GetProperty("status").GetString() is "scheduled" or "publishing" or "pending_review"
                 || Unconfirmed(p));
             if (open == 0 || DateTime.UtcNow > deadline)
@@ -144,14 +129,4 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     private static string Reason(JsonElement post) => post.TryGetProperty("statusReason", out var r) ? r.GetString() ?? "" : "";
 
     private static bool Unconfirmed(JsonElement post) => post.TryGetProperty("unconfirmed", out var u) && u.GetBoolean();
-
-    private static async Task<IReadOnlyList<JsonElement>> AllPostsAsync(HttpClient http)
-    {
-        var all = new List<JsonElement>();
-        foreach (var status in new[] { "scheduled", "publishing", "pending_review", "published", "held", "failed", "expired" })
-        {
-            all.AddRange((await http.GetFromJsonAsync<JsonElement>($"/api/posts?status={status}&limit=1000")).EnumerateArray());
-        }
-        return all;
-    }
 }

@@ -130,28 +130,12 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Kill_9_of_a_node_during_a_burst_leaves_every_post_published_once_or_held_with_a_reason()
     {
         const int posts = 1000;
-        // Stored as submitting them would (rows, audit, Quartz jobs) in one commit, due within five seconds of each other.
         var started = Stopwatch.StartNew();
         var burst = DateTimeOffset.UtcNow.AddSeconds(45); // seeding and three starts take about 25 s here
         string[] ids;
         using (var seeder = new TestGateway(Path.Combine(_root, "seeder"), Settings(), engine: Engine.Postgres))
         {
-            var now = DateTimeOffset.UtcNow;
-            var seeded = Enumerable.Range(0, posts)
-                .Select(i => new Post(Guid.CreateVersion7().ToString("N"), "acme", "root", $"Our spring range is here, part {i}.",
-                    PostStatus.Scheduled, null, burst.AddMilliseconds(5 * i), [], now, now, null, null, 1))
-                .ToList();
-            var store = seeder.Service<PostStore>();
-            await seeder.Service<Database>().InTransactionAsync(async (c, t) =>
-            {
-                foreach (var post in seeded)
-                {
-                    await store.InsertAsync(c, t, post);
-                }
-                return true;
-            });
-            await seeder.Service<PostScheduler>().ScheduleManyAsync(seeded.Select(p => (p.Id, p.ScheduledAt)).ToList());
-            ids = seeded.Select(p => p.Id).ToArray();
+            ids = await Burst.SeedAsync(seeder, "acme", posts, burst);
         }
         output.WriteLine($"seeded {posts} posts in {started.Elapsed.TotalSeconds:0.0} s");
         var nodes = await Task.WhenAll(StartNodeAsync("a"), StartNodeAsync("b"), StartNodeAsync("c"));
@@ -166,7 +150,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         IReadOnlyList<JsonElement> all;
         while (true)
         {
-            all = await AllPostsAsync(http);
+            all = await Burst.AllPostsAsync(http);
             if (all.Count(p => p.GetProperty("status").GetString() is "scheduled" or "publishing") == 0 || DateTime.UtcNow > deadline)
             {
                 break;
@@ -192,15 +176,5 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         // A held post that reached the network is one the killed node had in flight: held unconfirmed, never sent again.
         Assert.All(held.Where(sent.ContainsKey), id => Assert.True(byId[id].GetProperty("unconfirmed").GetBoolean(), $"{id} sent yet held as if not"));
         Assert.True(published > posts / 2, $"only {published} of {posts} published: the survivors did not take the work over");
-    }
-
-    private static async Task<IReadOnlyList<JsonElement>> AllPostsAsync(HttpClient http)
-    {
-        var all = new List<JsonElement>();
-        foreach (var status in new[] { "scheduled", "publishing", "pending_review", "published", "held", "failed", "expired" })
-        {
-            all.AddRange((await http.GetFromJsonAsync<JsonElement>($"/api/posts?status={status}&limit=1000")).EnumerateArray());
-        }
-        return all;
     }
 }

@@ -1,0 +1,47 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Gateway.Posts;
+using Gateway.Scheduling;
+using Gateway.Storage;
+
+namespace Gateway.Tests.Support;
+
+/// <summary>Many posts due at once, for the tests that kill gateways in the middle of them.</summary>
+public static class Burst
+{
+    /// <summary>
+    /// Stores <paramref name="count"/> posts to <paramref name="account"/> as submitting them would (rows, audit,
+    /// Quartz jobs), in one commit, due 5 ms apart from <paramref name="at"/>: submitting 1,000 over HTTP takes longer
+    /// than a burst should wait on a busy 2-core machine. Returns their ids.
+    /// </summary>
+    public static async Task<string[]> SeedAsync(TestGateway gateway, string account, int count, DateTimeOffset at)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var seeded = Enumerable.Range(0, count)
+            .Select(i => new Post(Guid.CreateVersion7().ToString("N"), account, "root", $"Our spring range is here, part {i}.",
+                PostStatus.Scheduled, null, at.AddMilliseconds(5 * i), [], now, now, null, null, 1))
+            .ToList();
+        var store = gateway.Service<PostStore>();
+        await gateway.Service<Database>().InTransactionAsync(async (c, t) =>
+        {
+            foreach (var post in seeded)
+            {
+                await store.InsertAsync(c, t, post);
+            }
+            return true;
+        });
+        await gateway.Service<PostScheduler>().ScheduleManyAsync(seeded.Select(p => (p.Id, p.ScheduledAt)).ToList());
+        return seeded.Select(p => p.Id).ToArray();
+    }
+
+    /// <summary>Every post the API lists, in any status.</summary>
+    public static async Task<IReadOnlyList<JsonElement>> AllPostsAsync(HttpClient http)
+    {
+        var all = new List<JsonElement>();
+        foreach (var status in new[] { "scheduled", "publishing", "pending_review", "published", "held", "failed", "expired" })
+        {
+            all.AddRange((await http.GetFromJsonAsync<JsonElement>($"/api/posts?status={status}&limit=1000")).EnumerateArray());
+        }
+        return all;
+    }
+}
