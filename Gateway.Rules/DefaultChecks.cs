@@ -7,15 +7,16 @@ namespace Gateway.Rules;
 /// var pipeline = new CheckPipeline(DefaultChecks.Create(packs, NetworkLimits.Load(rulesDir)));
 /// </code>
 /// Every pack-based check reads <see cref="IRulePackSource.Current"/> on each run, so reloads apply to the next post.
+/// With <paramref name="trends"/>, live trends that name a topic raise that topic's findings (<see cref="SensitiveTopicCheck"/>).
 /// </summary>
 public static class DefaultChecks
 {
-    public static IReadOnlyList<ICheck> Create(IRulePackSource packs, NetworkLimits limits) =>
+    public static IReadOnlyList<ICheck> Create(IRulePackSource packs, NetworkLimits limits, ITrendSource? trends = null) =>
     [
         new NetworkLengthCheck(limits),
         new HashtagCountCheck(packs),
         new MentionCountCheck(packs),
-        new SensitiveTopicCheck(packs),
+        new SensitiveTopicCheck(packs, trends),
         new PrivacyCheck(packs),
         new PersonalContentCheck(packs),
         new LanguageCheck(packs),

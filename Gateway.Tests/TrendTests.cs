@@ -100,6 +100,39 @@ public sealed class TrendTests : IAsyncLifetime
         Assert.Contains("hashtag.context", (await _eve.GetPostAsync(id)).GetProperty("statusReason").GetString());
     }
 
+    [Fact]
+    public async Task A_live_trend_naming_a_topic_raises_that_topics_findings_until_it_expires()
+    {
+        async Task<System.Text.Json.JsonElement> ViolenceAsync()
+        {
+            var response = await _eve.PostJsonAsync("/api/check", new { account = "acme", body = "Time for a fight" });
+            return (await response.ReadJsonAsync()).GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("rule").GetString() == "topic.violence");
+        }
+        Assert.Equal("warning", (await ViolenceAsync()).GetProperty("severity").GetString());
+
+        var unknown = await PushAsync(new { tag = "Downtown", context = "A shooting downtown.", sensitivity = "tragedy", topic = "guns" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        var detail = (await unknown.ReadJsonAsync()).GetProperty("detail").GetString()!;
+        Assert.Contains("unknown topic 'guns'", detail);
+        Assert.Contains("death-tragedy", detail);
+        Assert.Contains("violence", detail);
+
+        Assert.Equal(HttpStatusCode.OK, (await PushAsync(new
+        {
+            tag = "Downtown", context = "A shooting downtown this morning; two dead.", sensitivity = "tragedy", topic = "Violence",
+            expiresAt = DateTimeOffset.UtcNow.AddHours(1).ToString("O"),
+        })).StatusCode);
+        var raised = await ViolenceAsync();
+        Assert.Equal("review", raised.GetProperty("severity").GetString());
+        Assert.Contains("while #downtown is live: \"A shooting downtown this morning; two dead.\"", raised.GetProperty("message").GetString());
+        Assert.Equal("A shooting downtown this morning; two dead.", raised.GetProperty("evidence").GetProperty("trendContext").GetString());
+        var listed = (await (await _eve.GetAsync("/api/trends")).ReadJsonAsync()).EnumerateArray().Single(t => t.GetProperty("tag").GetString() == "downtown");
+        Assert.Equal("violence", listed.GetProperty("topic").GetString());
+
+        await PushAsync(new { tag = "Downtown", context = "A shooting downtown this morning; two dead.", sensitivity = "tragedy", topic = "violence", expiresAt = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O") });
+        Assert.Equal("warning", (await ViolenceAsync()).GetProperty("severity").GetString());
+    }
+
     [Theory]
     [InlineData("sensitivities:\n  tragedy: info\n  disaster: review\n  violence: review\n  politics: review\n", 2, 12, "at least review")]
     [InlineData("sensitivities:\n  tragedy: review\n  disaster: review\n  violence: review\n  politics: review\nhashtags:\n  - tag: X\n    context: y\n    sensitivity: meh\n", 9, 18, "unknown sensitivity")]

@@ -136,7 +136,7 @@ public static class GatewayHost
         services.AddSingleton<ICheck, LinkCheck>();
         // The default checks read the packs' current set; other checks (links, and any a deployment adds) come as ICheck.
         services.AddSingleton(sp => new CheckPipeline([
-            .. DefaultChecks.Create(sp.GetRequiredService<IRulePackSource>(), sp.GetRequiredService<NetworkLimits>()),
+            .. DefaultChecks.Create(sp.GetRequiredService<IRulePackSource>(), sp.GetRequiredService<NetworkLimits>(), sp.GetRequiredService<ITrendSource>()),
             .. sp.GetServices<ICheck>()]));
 
         services.AddSingleton<IPublisher, OutboxPublisher>();

@@ -10,7 +10,7 @@ public abstract class PackCheck(IRulePackSource packs, string rulePrefix) : IChe
 
     public bool RerunAtFireTime => false;
 
-    public ValueTask<IReadOnlyList<Finding>> RunAsync(CheckInput input, CancellationToken cancellationToken)
+    public virtual ValueTask<IReadOnlyList<Finding>> RunAsync(CheckInput input, CancellationToken cancellationToken)
     {
         var set = packs.Current;
         var hits = set.Hits(set.Analyze(input.Body), input.Account,

@@ -3,8 +3,11 @@ namespace Gateway.Rules;
 /// <summary>
 /// A hashtag with a known context: what people mean by it right now (a live trend pushed by an admin or an
 /// integration) or always (the static registry in <c>rules/hashtags.yml</c>). <see cref="Tag"/> has no '#'.
+/// <see cref="Topic"/> names the topic pack the trend belongs to (<c>violence</c> for a shooting): while the trend is
+/// live, that pack's findings weigh at least review (<see cref="SensitiveTopicCheck"/>).
 /// </summary>
-public sealed record Trend(string Tag, string Context, string Sensitivity, IReadOnlyList<string> Keywords, DateTimeOffset? ExpiresAt, string Source)
+public sealed record Trend(string Tag, string Context, string Sensitivity, IReadOnlyList<string> Keywords, DateTimeOffset? ExpiresAt, string Source,
+    string? Topic = null)
 {
     /// <summary>Networks match hashtags without regard to case; so does the gateway.</summary>
     public static string Key(string tag) => tag.TrimStart('#').Trim().ToLowerInvariant();

@@ -28,14 +28,14 @@ public static class CheckCommand
             throw ProblemException.BadRequest($"{missing}: no such file.");
         }
 
-        var trends = new Trends.TrendStore(database, new AuditLog(database, TimeProvider.System), HashtagRegistry.Load(options.RulesDir), TimeProvider.System);
+        var packs = StaticRulePackSource.Load(options.RulesDir);
+        var trends = new Trends.TrendStore(database, new AuditLog(database, TimeProvider.System), HashtagRegistry.Load(options.RulesDir), packs, TimeProvider.System);
         await trends.RefreshAsync(CancellationToken.None);
         var linkOptions = options.Links with { Enabled = links && options.Links.Enabled };
         var linkRules = LinkRules.Load(options.RulesDir);
-        var packs = StaticRulePackSource.Load(options.RulesDir);
         var accounts = new StaticAccountDirectory((await store.ListAsync()).Select(a => a.Profile).ToArray());
         var pipeline = new CheckPipeline([
-            .. DefaultChecks.Create(packs, NetworkLimits.Load(options.RulesDir)),
+            .. DefaultChecks.Create(packs, NetworkLimits.Load(options.RulesDir), trends),
             new WrongAccountCheck(packs, accounts),
             new LinkCheck(linkRules, new HttpUrlFetcher(linkRules, linkOptions), linkOptions, TimeProvider.System),
             new HashtagContextCheck(trends)]);

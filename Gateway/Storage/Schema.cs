@@ -199,5 +199,10 @@ public static class Schema
         UPDATE posts SET trigger_at = scheduled_at WHERE status = 'scheduled' OR (status = 'pending_review' AND crisis_statement = 0);
         CREATE INDEX ix_posts_trigger_at ON posts (trigger_at);
         """,
+        // The topic pack a live trend belongs to (violence for a shooting): its findings weigh at least review while
+        // the trend is live. NULL is none.
+        """
+        ALTER TABLE trends ADD COLUMN topic TEXT NULL;
+        """,
     ];
 }

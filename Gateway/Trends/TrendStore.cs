@@ -7,7 +7,7 @@ using Gateway.Storage;
 namespace Gateway.Trends;
 
 /// <summary>One entry of <c>POST /api/trends</c>.</summary>
-public sealed record TrendRequest(string? Tag, string? Context, string? Sensitivity, IReadOnlyList<string>? Keywords, string? ExpiresAt);
+public sealed record TrendRequest(string? Tag, string? Context, string? Sensitivity, IReadOnlyList<string>? Keywords, string? ExpiresAt, string? Topic = null);
 
 public sealed record TrendsRequest(IReadOnlyList<TrendRequest>? Trends);
 
@@ -15,7 +15,7 @@ public sealed record TrendsRequest(IReadOnlyList<TrendRequest>? Trends);
 /// Live trends pushed by admins or an integration, together with the static registry: the <see cref="ITrendSource"/>
 /// the hashtag check reads. The in-memory copy is replaced after every change, so checks never wait on the database.
 /// </summary>
-public sealed class TrendStore(Database database, AuditLog audit, HashtagRegistry registry, TimeProvider time, Freeze.Tripwires? tripwires = null) : ITrendSource
+public sealed class TrendStore(Database database, AuditLog audit, HashtagRegistry registry, IRulePackSource packs, TimeProvider time, Freeze.Tripwires? tripwires = null) : ITrendSource
 {
     private volatile IReadOnlyList<Trend> _current = registry.Hashtags;
 
@@ -28,7 +28,7 @@ public sealed class TrendStore(Database database, AuditLog audit, HashtagRegistr
         var trends = (request.Trends ?? []).Select(Validate).ToArray();
         if (trends.Length == 0)
         {
-            throw ProblemException.BadRequest("'trends' is empty: send [{tag, context, sensitivity, keywords, expiresAt}].");
+            throw ProblemException.BadRequest("'trends' is empty: send [{tag, context, sensitivity, keywords, topic, expiresAt}].");
         }
         var now = time.GetUtcNow();
         await database.InTransactionAsync(async (c, t) =>
@@ -37,13 +37,13 @@ public sealed class TrendStore(Database database, AuditLog audit, HashtagRegistr
             {
                 await c.ExecuteAsync(
                     """
-                    INSERT INTO trends (tag, context, sensitivity, keywords, expires_at, pushed_by, pushed_at)
-                    VALUES (@Tag, @Context, @Sensitivity, @keywords, @ExpiresAt, @actor, @now)
+                    INSERT INTO trends (tag, context, sensitivity, keywords, topic, expires_at, pushed_by, pushed_at)
+                    VALUES (@Tag, @Context, @Sensitivity, @keywords, @Topic, @ExpiresAt, @actor, @now)
                     ON CONFLICT (tag) DO UPDATE SET context = excluded.context, sensitivity = excluded.sensitivity,
-                        keywords = excluded.keywords, expires_at = excluded.expires_at, pushed_by = excluded.pushed_by, pushed_at = excluded.pushed_at
+                        keywords = excluded.keywords, topic = excluded.topic, expires_at = excluded.expires_at, pushed_by = excluded.pushed_by, pushed_at = excluded.pushed_at
                     """,
-                    new { trend.Tag, trend.Context, trend.Sensitivity, keywords = JsonSerializer.Serialize(trend.Keywords), trend.ExpiresAt, actor, now }, t);
-                await audit.AppendAsync(c, t, actor, "trend.pushed", "#" + trend.Tag, new { trend.Sensitivity, trend.Context, trend.ExpiresAt });
+                    new { trend.Tag, trend.Context, trend.Sensitivity, keywords = JsonSerializer.Serialize(trend.Keywords), trend.Topic, trend.ExpiresAt, actor, now }, t);
+                await audit.AppendAsync(c, t, actor, "trend.pushed", "#" + trend.Tag, new { trend.Sensitivity, trend.Context, trend.Topic, trend.ExpiresAt });
             }
             return true;
         }, cancellationToken);
@@ -75,9 +75,9 @@ public sealed class TrendStore(Database database, AuditLog audit, HashtagRegistr
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<TrendRow>(new CommandDefinition(
-            "SELECT tag, context, sensitivity, keywords, expires_at AS ExpiresAt, pushed_by AS PushedBy FROM trends ORDER BY tag",
+            "SELECT tag, context, sensitivity, keywords, topic, expires_at AS ExpiresAt, pushed_by AS PushedBy FROM trends ORDER BY tag",
             cancellationToken: cancellationToken));
-        var live = rows.Select(r => new Trend(r.Tag, r.Context, r.Sensitivity, JsonSerializer.Deserialize<string[]>(r.Keywords)!, r.ExpiresAt, $"pushed by {r.PushedBy}")).ToArray();
+        var live = rows.Select(r => new Trend(r.Tag, r.Context, r.Sensitivity, JsonSerializer.Deserialize<string[]>(r.Keywords)!, r.ExpiresAt, $"pushed by {r.PushedBy}", r.Topic)).ToArray();
         _current = [.. live, .. registry.Hashtags.Where(h => live.All(l => l.Tag != h.Tag))];
     }
 
@@ -99,7 +99,12 @@ public sealed class TrendStore(Database database, AuditLog audit, HashtagRegistr
         }
         var keywords = (request.Keywords ?? []).Select(k => k.Trim()).Where(k => k.Length > 0).Distinct().ToArray();
         var expires = request.ExpiresAt is null ? (DateTimeOffset?)null : Iso8601.Parse(request.ExpiresAt, "expiresAt");
-        return new Trend(tag, request.Context.Trim(), sensitivity, keywords, expires, "api");
+        var topic = string.IsNullOrWhiteSpace(request.Topic) ? null : request.Topic.Trim().ToLowerInvariant();
+        if (topic is not null && !SensitiveTopicCheck.Topics(packs.Current).Contains(topic))
+        {
+            throw ProblemException.BadRequest($"#{tag}: unknown topic '{request.Topic}'; use one of {string.Join(", ", SensitiveTopicCheck.Topics(packs.Current))}.");
+        }
+        return new Trend(tag, request.Context.Trim(), sensitivity, keywords, expires, "api", topic);
     }
 
     private sealed class TrendRow
@@ -108,6 +113,7 @@ public sealed class TrendStore(Database database, AuditLog audit, HashtagRegistr
         public string Context { get; init; } = "";
         public string Sensitivity { get; init; } = "";
         public string Keywords { get; init; } = "[]";
+        public string? Topic { get; init; }
         public DateTimeOffset? ExpiresAt { get; init; }
         public string PushedBy { get; init; } = "";
     }
