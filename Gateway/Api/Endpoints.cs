@@ -28,6 +28,7 @@ public static class Endpoints
             var rules = packs.Status;
             var scheduler = await schedulers.GetScheduler(ct);
             var running = scheduler.Status == Quartz.SchedulerStatus.Running;
+            var schedulerState = new { running, clustered = dialect.Clustered, instance = scheduler.SchedulerInstanceId };
             try
             {
                 var frozen = (await freezes.GetAsync(ct)).Frozen;
@@ -37,7 +38,7 @@ public static class Endpoints
                     status = running ? "ok" : "starting",
                     frozen,
                     database = new { status = "ok", provider = options.Database.Provider },
-                    scheduler = new { running, clustered = dialect.Clustered, instance = scheduler.SchedulerInstanceId },
+                    scheduler = schedulerState,
                     cluster = new { node = nodes.Self, nodes = members.Select(n => new { n.Id, n.Live, n.SeenAt }) },
                     rules = new { rules.LoadedAt, error = rules.Error is { } e ? options.Describe(e) : null },
                 }, statusCode: running ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
@@ -48,7 +49,7 @@ public static class Endpoints
                 {
                     status = "unavailable",
                     database = new { status = "unreachable", provider = options.Database.Provider, problem = e.Message },
-                    scheduler = new { running, clustered = dialect.Clustered, instance = scheduler.SchedulerInstanceId },
+                    scheduler = schedulerState,
                     cluster = new { node = nodes.Self },
                 }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }

@@ -37,7 +37,7 @@ public sealed class QueueStartup(
             log.LogWarning("Frozen ({Scope} {Accounts}) since {Since} by {By}: {Reason}", freeze.Scope, freeze.Accounts, freeze.Since, freeze.By, freeze.Reason);
         }
 
-        await nodes.CheckInAsync(cancellationToken);
+        // Joining the cluster is ClusterMembership's first check-in; this node counts as live before it (ClusterNodes.LiveAsync).
         if (!dialect.Clustered)
         {
             // One node is all there can be, so a node that left a send publishing was this gateway before it stopped.
