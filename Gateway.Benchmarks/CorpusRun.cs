@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Gateway.Rules;
+using Gateway.Rules.Checks;
+using Gateway.Rules.Packs;
 
 namespace Gateway.Benchmarks;
 

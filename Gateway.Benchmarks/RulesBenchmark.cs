@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Gateway.Rules;
+using Gateway.Rules.Checks;
+using Gateway.Rules.Packs;
 
 namespace Gateway.Benchmarks;
 

@@ -1,3 +1,5 @@
+using Gateway.Rules.Packs;
+
 namespace Gateway.Rules;
 
 /// <summary>

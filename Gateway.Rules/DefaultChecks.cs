@@ -1,3 +1,7 @@
+using Gateway.Rules.Checks;
+using Gateway.Rules.Packs;
+using Gateway.Rules.Trends;
+
 namespace Gateway.Rules;
 
 /// <summary>
@@ -14,8 +18,7 @@ public static class DefaultChecks
     public static IReadOnlyList<ICheck> Create(IRulePackSource packs, NetworkLimits limits, ITrendSource? trends = null) =>
     [
         new NetworkLengthCheck(limits),
-        new HashtagCountCheck(packs),
-        new MentionCountCheck(packs),
+        new CountCheck(packs),
         new SensitiveTopicCheck(packs, trends),
         new PrivacyCheck(packs),
         new PersonalContentCheck(packs),

@@ -1,4 +1,6 @@
 using Gateway.Rules;
+using Gateway.Rules.Checks;
+using Gateway.Rules.Trends;
 using Gateway.Tests.Support;
 using NSubstitute;
 

@@ -1,4 +1,5 @@
 using Gateway.Rules;
+using Gateway.Rules.Checks;
 using Gateway.Tests.Support;
 
 namespace Gateway.Tests;

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Rules;
+using Gateway.Rules.Trends;
 using Gateway.Tests.Support;
 
 namespace Gateway.Tests;

@@ -12,6 +12,9 @@ using Gateway.Rules;
 using Gateway.Rules.Links;
 
 using Gateway.Rules.Net;
+using Gateway.Rules.Checks;
+using Gateway.Rules.Packs;
+using Gateway.Rules.Trends;
 using Gateway.Scheduling;
 using Gateway.Storage;
 using Gateway.Trends;

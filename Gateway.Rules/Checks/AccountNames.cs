@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.RegularExpressions;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// The handles (as <c>@handle</c>) and brand or product names of every registered account, compiled into one

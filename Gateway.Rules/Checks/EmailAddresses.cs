@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.RegularExpressions;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// E-mail addresses by kind: a role address (info@, support@, press@ …) or one at the account's own domains is

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
 using Gateway.Rules.Text;
+using Gateway.Rules.Trends;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// <c>hashtag.context</c>: "check the history of a hashtag before joining it". A post that uses a hashtag with a

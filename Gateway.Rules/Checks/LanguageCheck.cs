@@ -1,7 +1,8 @@
 using System.Globalization;
 using Gateway.Rules.Text;
+using Gateway.Rules.Packs;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// The post is written in another language than the account's (<c>account.language</c>), detected from the
@@ -18,11 +19,11 @@ public sealed class LanguageCheck(IRulePackSource packs) : ICheck
     {
         var set = packs.Current;
         var findings = new List<Finding>();
-        foreach (var pack in set.Packs.Where(p => p.Detector == "language" && p.AppliesTo(input.Account)))
+        foreach (var pack in set.Packs.Where(p => p.Options is Packs.Kinds.LanguagePack && p.AppliesTo(input.Account)))
         {
             var expected = LanguageDetector.Normalize(input.Account.Language);
             var guess = set.Analyze(input.Body).Language;
-            if (guess?.Language is not { } detected || detected == expected || !pack.Stopwords.ContainsKey(expected))
+            if (guess?.Language is not { } detected || detected == expected || !((Packs.Kinds.LanguagePack)pack.Options).Stopwords.ContainsKey(new Packs.LanguageCode(expected)))
             {
                 continue;
             }

@@ -1,4 +1,6 @@
-namespace Gateway.Rules;
+using Gateway.Rules.Packs;
+
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// A check that is nothing but the term and pattern packs of one rule family (<c>topic.</c>, <c>account.</c>):
@@ -14,7 +16,7 @@ public abstract class PackCheck(IRulePackSource packs, string rulePrefix) : IChe
     {
         var set = packs.Current;
         var hits = set.Hits(set.Analyze(input.Body), input.Account,
-            p => p.Detector is null && p.Rule.StartsWith(rulePrefix, StringComparison.Ordinal));
+            p => p.Options is Packs.Kinds.TermPack && p.Rule.StartsWith(rulePrefix, StringComparison.Ordinal));
         return PackFindings.Done(PackFindings.From(hits, input));
     }
 }

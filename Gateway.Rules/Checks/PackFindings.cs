@@ -1,6 +1,7 @@
 using System.Globalization;
+using Gateway.Rules.Packs;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Checks;
 
 /// <summary>Turns pack hits into findings: the pack's severity for this account and certainty, its message, and evidence.</summary>
 internal static class PackFindings

@@ -1,4 +1,6 @@
-namespace Gateway.Rules;
+using Gateway.Rules.Packs;
+
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// Personal content on an account that speaks for an organisation (<c>account.personal-content</c>): first-person

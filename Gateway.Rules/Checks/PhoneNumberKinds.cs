@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using PhoneNumbers;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// Phone numbers by kind, read with libphonenumber in the account's region: a mobile or personal number is someone's

@@ -1,4 +1,7 @@
-namespace Gateway.Rules;
+using Gateway.Rules.Packs;
+using Gateway.Rules.Packs.Kinds;
+
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// Personal data and confidential information (<c>privacy.*</c>): Luhn-valid payment cards, checksum-valid
@@ -11,8 +14,6 @@ public sealed class PrivacyCheck(IRulePackSource packs) : ICheck
 {
     public const string RulePrefix = "privacy.";
 
-    private static readonly string[] DetectorOrder = ["payment-card", "iban", "email", "phone"];
-
     public string Name => "privacy";
 
     public bool RerunAtFireTime => false;
@@ -22,27 +23,28 @@ public sealed class PrivacyCheck(IRulePackSource packs) : ICheck
         var set = packs.Current;
         var analysis = set.Analyze(input.Body);
         var findings = new List<Finding>(PackFindings.From(
-            set.Hits(analysis, input.Account, p => p.Detector is null && p.Rule.StartsWith(RulePrefix, StringComparison.Ordinal)),
+            set.Hits(analysis, input.Account, p => p.Options is TermPack && p.Rule.StartsWith(RulePrefix, StringComparison.Ordinal)),
             input));
 
         var claimed = new List<(int Start, int Length)>();
         var detectorPacks = set.Packs
-            .Where(p => p.Detector is not null && DetectorOrder.Contains(p.Detector) && p.AppliesTo(input.Account))
-            .OrderBy(p => Array.IndexOf(DetectorOrder, p.Detector));
+            .Where(p => p.Options is PersonalDataPack && p.AppliesTo(input.Account))
+            .OrderBy(p => ((PersonalDataPack)p.Options).Detect);
         foreach (var pack in detectorPacks)
         {
-            var spans = pack.Detector switch
+            var detect = ((PersonalDataPack)pack.Options).Detect;
+            var spans = detect switch
             {
-                "payment-card" => PrivacyDetectors.PaymentCards(input.Body).Select(s => new PrivacySpan(s.Start, s.Length, 3)),
-                "iban" => PrivacyDetectors.Ibans(input.Body).Select(s => new PrivacySpan(s.Start, s.Length, 3)),
-                "email" => EmailAddresses.Find(input.Body, input.Account),
+                PersonalData.PaymentCard => PrivacyDetectors.PaymentCards(input.Body).Select(s => new PrivacySpan(s.Start, s.Length, 3)),
+                PersonalData.Iban => PrivacyDetectors.Ibans(input.Body).Select(s => new PrivacySpan(s.Start, s.Length, 3)),
+                PersonalData.Email => EmailAddresses.Find(input.Body, input.Account),
                 _ => PhoneNumberKinds.Find(input.Body, input.Account),
             };
             foreach (var span in spans)
             {
                 var (start, length) = (span.Start, span.Length);
                 var overlapsClaimed = claimed.Exists(c => c.Start < start + length && start < c.Start + c.Length);
-                var inLink = pack.Detector != "email" && analysis.OverlapsScope(start, length, Text.Scope.Url);
+                var inLink = detect != PersonalData.Email && analysis.OverlapsScope(start, length, Text.Scope.Url);
                 if (overlapsClaimed || inLink)
                 {
                     continue;
@@ -53,7 +55,7 @@ public sealed class PrivacyCheck(IRulePackSource packs) : ICheck
                     var match = input.Body.Substring(start, length);
                     var evidence = new Dictionary<string, string>
                     {
-                        ["detector"] = pack.Detector!,
+                        ["detector"] = YamlBinder.Kebab(detect.ToString()),
                         ["language"] = "any",
                         ["certainty"] = span.Certainty.ToString(System.Globalization.CultureInfo.InvariantCulture),
                         ["scope"] = PackFindings.ScopeName(analysis.ScopeAt(start)),

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Checks;
 
 /// <summary>Finds payment data by shape and checksum, in the original body (e-mail and phone: <see cref="EmailAddresses"/>, <see cref="PhoneNumberKinds"/>).</summary>
 public static class PrivacyDetectors

@@ -1,4 +1,6 @@
-namespace Gateway.Rules;
+using Gateway.Rules.Packs;
+
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// Personal or payment data a privacy detector found: its span in the original body, how sure it is that the data

@@ -1,4 +1,7 @@
-namespace Gateway.Rules;
+using Gateway.Rules.Packs;
+using Gateway.Rules.Trends;
+
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// Religion, politics, sex, violence and weapons, death and tragedy, alcohol and drugs, profanity,
@@ -15,7 +18,7 @@ public sealed class SensitiveTopicCheck(IRulePackSource packs, ITrendSource? tre
 
     /// <summary>The topic ids a trend may name: the loaded <c>topic.*</c> packs' rule ids without the prefix.</summary>
     public static IReadOnlyList<string> Topics(RulePackSet set) =>
-        set.Packs.Where(p => p.Detector is null && p.Rule.StartsWith(RulePrefix, StringComparison.Ordinal))
+        set.Packs.Where(p => p.Options is Packs.Kinds.TermPack && p.Rule.StartsWith(RulePrefix, StringComparison.Ordinal))
             .Select(p => p.Rule[RulePrefix.Length..]).Distinct().Order(StringComparer.Ordinal).ToArray();
 
     public override async ValueTask<IReadOnlyList<Finding>> RunAsync(CheckInput input, CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
-namespace Gateway.Rules;
+using Gateway.Rules.Packs;
+
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// <c>account.wrong-account</c>: a post that names another registered account's handle or brand names, and none
@@ -7,8 +9,6 @@ namespace Gateway.Rules;
 /// </summary>
 public sealed class WrongAccountCheck(IRulePackSource packs, IAccountDirectory directory) : ICheck
 {
-    public const string Detector = "wrong-account";
-
     private AccountNames _names = AccountNames.Empty;
 
     public string Name => "wrong-account";
@@ -19,7 +19,7 @@ public sealed class WrongAccountCheck(IRulePackSource packs, IAccountDirectory d
     {
         var names = Current();
         var set = packs.Current;
-        var pack = names.IsEmpty ? null : set.Packs.FirstOrDefault(p => p.Detector == Detector && p.AppliesTo(input.Account));
+        var pack = names.IsEmpty ? null : set.Packs.FirstOrDefault(p => p.Options is Packs.Kinds.WrongAccountPack && p.AppliesTo(input.Account));
         if (pack is null || pack.Severity.For(3, input.Account) is not { } severity)
         {
             return PackFindings.Done([]);
@@ -56,7 +56,7 @@ public sealed class WrongAccountCheck(IRulePackSource packs, IAccountDirectory d
             var match = input.Body.Substring(start, length);
             findings.Add(PackFindings.Create(pack, severity, start, length, match, new Dictionary<string, string>
             {
-                ["detector"] = Detector,
+                ["detector"] = "wrong-account",
                 ["certainty"] = "3",
                 ["account"] = other.Id,
                 ["named-by"] = isHandle ? "handle" : "name",

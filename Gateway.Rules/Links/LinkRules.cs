@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
+using Gateway.Rules.Packs;
 
 namespace Gateway.Rules.Links;
 

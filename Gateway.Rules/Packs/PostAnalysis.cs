@@ -1,6 +1,7 @@
+using Gateway.Rules.Packs.Kinds;
 using Gateway.Rules.Text;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Packs;
 
 /// <summary>
 /// One post, read once for all checks: its Markdown segments, the normalised text of its word-checked scopes
@@ -125,7 +126,7 @@ public sealed class PostAnalysis
         var text = Normalized;
         for (var p = 0; p < set.Packs.Count; p++)
         {
-            foreach (var pattern in set.Packs[p].Patterns)
+            foreach (var pattern in (set.Packs[p].Options as TermPack)?.Regexes ?? [])
             {
                 foreach (var match in pattern.Regex.EnumerateMatches(text.Text))
                 {

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Gateway.Rules.Text;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Packs;
 
 /// <summary>
 /// One term of a pack in one form: <c>Term</c> is the lemma shown to people, <c>Key</c> the normalised form matched.
@@ -26,9 +26,29 @@ public enum CompoundPart
 /// </summary>
 public sealed record PackPattern(string Language, Regex Regex, int Certainty, string Source, Regex? Unless = null);
 
-/// <summary>An example from a pack: text that must (or must not) fire the pack's rule for the given account.</summary>
-public sealed record PackExample(string Text, bool MustFire, string Language, string AccountKind, string Network, long Line)
+/// <summary>An example from a pack: text that must (<c>fire</c>) or must not (<c>pass</c>) fire the pack's rule for the given account.</summary>
+public sealed record PackExample : IYamlChecked
 {
+    public string? Fire { get; init; }
+    public string? Pass { get; init; }
+    public LanguageCode Lang { get; init; } = LanguageCode.English;
+
+    /// <summary>The account kind or id the example is checked for.</summary>
+    public string Account { get; init; } = "brand";
+    public string Network { get; init; } = "x";
+
+    [YamlDotNet.Serialization.YamlIgnore]
+    public long Line { get; private init; }
+
+    public string Text => Fire ?? Pass ?? "";
+    public bool MustFire => Fire is not null;
+    public string Language => Lang.Value;
+
+    public object Check(YamlRuleFile file, YamlDotNet.RepresentationModel.YamlMappingNode node) =>
+        (Fire is null) == (Pass is null)
+            ? throw file.Error(node, "an example needs exactly one of 'fire' or 'pass'")
+            : this with { Line = node.Start.Line };
+
     public override string ToString() => $"{(MustFire ? "fire" : "pass")}:{Line} {Text}";
 }
 
@@ -58,7 +78,45 @@ public sealed class SeverityTable(
     }
 }
 
-/// <summary>One rule file from <c>rules/</c>: a rule id and everything needed to decide it.</summary>
+/// <summary>
+/// The keys every pack has, whatever its kind: a stable rule id, the message (with <c>{match}</c> and the kind's
+/// evidence filled in), severities per certainty with overrides per account id or kind, the account kinds it is
+/// for, and examples that are run as tests.
+/// </summary>
+public sealed record PackHeader : IYamlChecked
+{
+    private static readonly Regex RuleId = new(@"^(topic|privacy|account|network|hashtag)\.[a-z0-9-]+$", RegexOptions.NonBacktracking);
+
+    [System.ComponentModel.Description("a stable id such as topic.violence")]
+    public required string Rule { get; init; }
+
+    [System.ComponentModel.Description("say why it matters and what to do")]
+    public required string Message { get; init; }
+
+    /// <summary>Defaults to the rule id's name (<c>topic.violence</c> → <c>violence</c>).</summary>
+    public string? Category { get; init; }
+    public string? Link { get; init; }
+
+    /// <summary>The pack's kind (<see cref="PackKinds"/>); read before binding, listed here so it is a known key.</summary>
+    public string? Extends { get; init; }
+    public SeverityLevels? Severity { get; init; }
+    public IReadOnlyDictionary<string, SeverityLevels>? Accounts { get; init; }
+    public IReadOnlyList<string>? OnlyFor { get; init; }
+    public IReadOnlyList<PackExample> Examples { get; init; } = [];
+
+    public object Check(YamlRuleFile file, YamlDotNet.RepresentationModel.YamlMappingNode node)
+    {
+        if (!RuleId.IsMatch(Rule))
+        {
+            throw file.Error(YamlRuleFile.Child(node, "rule")!, $"rule '{Rule}' must look like topic.name, privacy.name, account.name or network.name (lower case, digits, '-')");
+        }
+        return Message.Trim().Length > 0
+            ? this with { Message = Message.Trim() }
+            : throw file.Error(YamlRuleFile.Child(node, "message")!, "message must not be empty");
+    }
+}
+
+/// <summary>One rule file from <c>rules/</c>: the common keys and the options of its kind.</summary>
 public sealed class RulePack
 {
     public required string Rule { get; init; }
@@ -66,29 +124,15 @@ public sealed class RulePack
     public required string Category { get; init; }
     public required string Message { get; init; }
     public string? Link { get; init; }
-    public bool FoldDiacritics { get; init; }
-
-    /// <summary>Whether terms also match inflected (<c>morphology: stems</c>, the default) or only as written (<c>off</c>).</summary>
-    public bool Stems { get; init; } = true;
     public required SeverityTable Severity { get; init; }
 
-    /// <summary>Account kinds the rule applies to; null means every account.</summary>
+    /// <summary>Account kinds or ids the rule applies to; null means every account.</summary>
     public IReadOnlySet<string>? OnlyFor { get; init; }
 
-    public required IReadOnlySet<Scope> Scopes { get; init; }
-    public IReadOnlyList<PackTerm> Terms { get; init; } = [];
-    public IReadOnlyList<PackPattern> Patterns { get; init; } = [];
     public IReadOnlyList<PackExample> Examples { get; init; } = [];
 
-    /// <summary>A built-in detector instead of (or as well as) terms: payment-card, iban, email, phone, language, hashtag-count, mention-count, wrong-account.</summary>
-    public string? Detector { get; init; }
-
-    /// <summary>For <c>detector: language</c>: stop words per language.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> Stopwords { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
-
-    /// <summary>For <c>detector: hashtag-count</c> and <c>mention-count</c>: the network's hard limit (certainty 3) and advice (certainty 1).</summary>
-    public IReadOnlyDictionary<string, int> Limits { get; init; } = new Dictionary<string, int>();
-    public IReadOnlyDictionary<string, int> Advice { get; init; } = new Dictionary<string, int>();
+    /// <summary>The options of the pack's kind; a check reads the packs whose options are its kind's.</summary>
+    public required IPackOptions Options { get; init; }
 
     public bool AppliesTo(AccountProfile account) =>
         OnlyFor is null || OnlyFor.Contains(account.Kind) || OnlyFor.Contains(account.Id);

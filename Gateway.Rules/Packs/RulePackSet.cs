@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
+using Gateway.Rules.Packs.Kinds;
 using Gateway.Rules.Text;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Packs;
 
 /// <summary>A term (or pattern) hit after language filtering, allow-lists and longest-match, in original body offsets.</summary>
 public sealed record TermHit(RulePack Pack, string Term, string Language, int Certainty, int Start, int Length, Scope Scope);
@@ -29,8 +30,12 @@ public sealed class RulePackSet
         var folded = new List<Entry>();
         for (var p = 0; p < packs.Count; p++)
         {
-            var target = packs[p].FoldDiacritics ? folded : strict;
-            foreach (var term in packs[p].Terms.Where(t => t.Part == CompoundPart.None))
+            if (packs[p].Options is not TermPack termPack)
+            {
+                continue;
+            }
+            var target = termPack.FoldDiacritics ? folded : strict;
+            foreach (var term in termPack.Forms.Where(t => t.Part == CompoundPart.None))
             {
                 target.Add(new Entry(p, term, false));
                 if (term.Key.Contains(' '))
@@ -44,9 +49,9 @@ public sealed class RulePackSet
         _foldedEntries = [.. folded];
         _strict = strict.Count > 0 ? new AhoCorasick(strict.Select(e => e.Term.Key).ToArray()) : null;
         _folded = folded.Count > 0 ? new AhoCorasick(folded.Select(e => e.Term.Key).ToArray()) : null;
-        var detectorPack = packs.FirstOrDefault(p => p.Detector == "language");
-        Detector = detectorPack is null ? null : new LanguageDetector(detectorPack.Stopwords);
-        Languages = packs.SelectMany(p => p.Terms.Select(t => t.Language))
+        var detectorPack = packs.Select(p => p.Options).OfType<LanguagePack>().FirstOrDefault();
+        Detector = detectorPack is null ? null : new LanguageDetector(detectorPack.Normalized);
+        Languages = packs.Select(p => p.Options).OfType<TermPack>().SelectMany(p => p.Forms.Select(t => t.Language))
             .Concat(Detector?.Languages ?? [])
             .Where(l => l != "any")
             .ToHashSet(StringComparer.Ordinal);
@@ -153,7 +158,7 @@ public sealed class RulePackSet
         foreach (var candidate in all)
         {
             var pack = Packs[candidate.Pack];
-            if (select(pack) && pack.AppliesTo(account) && pack.Scopes.Contains(candidate.Scope) && LanguageOk(candidate.Term.Language))
+            if (select(pack) && pack.AppliesTo(account) && ((TermPack)pack.Options).ScopeSet.Contains(candidate.Scope) && LanguageOk(candidate.Term.Language))
             {
                 (byPack.TryGetValue(pack, out var list) ? list : byPack[pack] = []).Add(candidate);
             }
@@ -161,7 +166,7 @@ public sealed class RulePackSet
         foreach (var (packIndex, pattern, start, length, scope) in analysis.PatternHits)
         {
             var pack = Packs[packIndex];
-            if (select(pack) && pack.AppliesTo(account) && pack.Scopes.Contains(scope) && LanguageOk(pattern.Language))
+            if (select(pack) && pack.AppliesTo(account) && ((TermPack)pack.Options).ScopeSet.Contains(scope) && LanguageOk(pattern.Language))
             {
                 var match = analysis.Body.Substring(start, length);
                 var term = new PackTerm(pattern.Language, match, match, match, pattern.Certainty, false);
@@ -233,14 +238,14 @@ public sealed class RulePackSet
             var parts = new List<(int Pack, PackTerm Term)>();
             for (var p = 0; p < packs.Count; p++)
             {
-                if (!packs[p].Stems)
+                if (packs[p].Options is not TermPack { Stems: true } termPack)
                 {
                     continue;
                 }
-                var target = packs[p].FoldDiacritics ? folded : strict;
-                var terms = packs[p].Terms.Where(t => (t.Language == language || t.Language == "any") && !t.AsWritten).ToArray();
+                var target = termPack.FoldDiacritics ? folded : strict;
+                var terms = termPack.Forms.Where(t => (t.Language == language || t.Language == "any") && !t.AsWritten).ToArray();
                 var termKeys = terms.Where(t => !t.Allowed && t.Part == CompoundPart.None)
-                    .Select(t => Morphology.ReduceTerm(t.Form, language, packs[p].FoldDiacritics)).ToHashSet(StringComparer.Ordinal);
+                    .Select(t => Morphology.ReduceTerm(t.Form, language, termPack.FoldDiacritics)).ToHashSet(StringComparer.Ordinal);
                 foreach (var term in terms)
                 {
                     if (term.Part != CompoundPart.None)
@@ -248,7 +253,7 @@ public sealed class RulePackSet
                         parts.Add((p, term));
                         continue;
                     }
-                    var key = Morphology.ReduceTerm(term.Form, language, packs[p].FoldDiacritics);
+                    var key = Morphology.ReduceTerm(term.Form, language, termPack.FoldDiacritics);
                     if (key.Length == 0 || key.Contains(NormalizedText.Separator) || (term.Allowed && termKeys.Contains(key)))
                     {
                         // Nothing left to match (a mask such as "f***" is matched as written), or an allowed
@@ -258,7 +263,7 @@ public sealed class RulePackSet
                     target.Add(new Entry(p, term with { Key = key }, false));
                     if (key.Contains(' '))
                     {
-                        var joined = Morphology.ReduceTerm(term.Form.Replace(" ", "", StringComparison.Ordinal), language, packs[p].FoldDiacritics);
+                        var joined = Morphology.ReduceTerm(term.Form.Replace(" ", "", StringComparison.Ordinal), language, termPack.FoldDiacritics);
                         target.Add(new Entry(p, term with { Key = joined }, true));
                     }
                 }

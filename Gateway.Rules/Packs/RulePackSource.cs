@@ -1,4 +1,4 @@
-namespace Gateway.Rules;
+namespace Gateway.Rules.Packs;
 
 /// <summary>Where checks get the packs from on every run, so that a reload applies to the next post.</summary>
 public interface IRulePackSource

@@ -1,4 +1,4 @@
-namespace Gateway.Rules;
+namespace Gateway.Rules.Packs;
 
 /// <summary>
 /// Loads the packs and reloads them when a file under the rules folder changes (debounced, since editors write

@@ -1,6 +1,7 @@
-namespace Gateway.Rules;
+namespace Gateway.Rules.Text;
 
 using Gateway.Rules.Text;
+using Gateway.Rules.Packs;
 
 /// <summary>
 /// Compound parts of one language (German, Dutch, Norwegian write compounds as one word): a form written

@@ -7,6 +7,7 @@ using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Analysis.Util;
 using Lucene.Net.Tartarus.Snowball.Ext;
 using Lucene.Net.Util;
+using Gateway.Rules.Packs;
 
 namespace Gateway.Rules.Text;
 

@@ -1,6 +1,7 @@
 using YamlDotNet.RepresentationModel;
+using Gateway.Rules.Packs;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Trends;
 
 /// <summary>
 /// <c>rules/hashtags.yml</c>: hashtags whose context is known for good (#WhyIStayed), and what each sensitivity

@@ -1,4 +1,4 @@
-namespace Gateway.Rules;
+namespace Gateway.Rules.Trends;
 
 /// <summary>
 /// A hashtag with a known context: what people mean by it right now (a live trend pushed by an admin or an

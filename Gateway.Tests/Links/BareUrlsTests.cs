@@ -1,6 +1,7 @@
 using CsCheck;
 using Gateway.Rules;
 using Gateway.Rules.Links;
+using Gateway.Rules.Checks;
 
 namespace Gateway.Tests.Links;
 

@@ -3,6 +3,7 @@ using System.Net;
 using Gateway.Rules;
 using Gateway.Rules.Links;
 using Gateway.Rules.Net;
+using Gateway.Rules.Checks;
 
 namespace Gateway.Tests.Links;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Gateway.Rules;
 using Gateway.Rules.Links;
 using Gateway.Rules.Net;
+using Gateway.Rules.Checks;
 using NSubstitute;
 
 namespace Gateway.Tests.Links;

@@ -1,4 +1,6 @@
 using Gateway.Rules;
+using Gateway.Rules.Checks;
+using Gateway.Rules.Packs;
 
 namespace Gateway.Tests.Rules;
 
@@ -177,10 +179,10 @@ public class LanguageCheckTests
     }
 }
 
-public class HashtagCountCheckTests
+public class CountCheckTests
 {
     private static IReadOnlyList<Finding> Run(string body, string network) =>
-        new HashtagCountCheck(TestRules.Source).RunAsync(TestRules.Input(body, TestRules.Account(network: network)), default).AsTask().Result;
+        new CountCheck(TestRules.Source).RunAsync(TestRules.Input(body, TestRules.Account(network: network)), default).AsTask().Result;
 
     private static string Tags(int count) => string.Join(" ", Enumerable.Range(1, count).Select(i => $"#tag{i}"));
 
@@ -204,19 +206,6 @@ public class HashtagCountCheckTests
     }
 
     [Fact]
-    public void Network_length_check_is_still_part_of_the_defaults()
-    {
-        var findings = TestRules.Raw(new string('a', 281), TestRules.Account(network: "x"));
-        Assert.Equal(Severity.Block, Assert.Single(findings, f => f.Rule == NetworkLengthCheck.RuleId).Severity);
-    }
-}
-
-public class MentionCountCheckTests
-{
-    private static IReadOnlyList<Finding> Run(string body, string network) =>
-        new MentionCountCheck(TestRules.Source).RunAsync(TestRules.Input(body, TestRules.Account(network: network)), default).AsTask().Result;
-
-    [Fact]
     public void Counts_mentions_not_email_addresses()
     {
         Assert.Empty(Run("a@b.com c@d.com e@f.com g@h.com i@j.com k@l.com @one", "x"));
@@ -225,5 +214,12 @@ public class MentionCountCheckTests
         Assert.Equal(Severity.Warning, finding.Severity);
         Assert.Equal("@f", finding.Match);
         Assert.Contains("6 accounts", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Network_length_check_is_still_part_of_the_defaults()
+    {
+        var findings = TestRules.Raw(new string('a', 281), TestRules.Account(network: "x"));
+        Assert.Equal(Severity.Block, Assert.Single(findings, f => f.Rule == NetworkLengthCheck.RuleId).Severity);
     }
 }

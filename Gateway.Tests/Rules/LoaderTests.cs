@@ -1,4 +1,6 @@
 using Gateway.Rules;
+using Gateway.Rules.Packs;
+using Gateway.Rules.Packs.Kinds;
 
 namespace Gateway.Tests.Rules;
 
@@ -71,7 +73,7 @@ public class LoaderTests
         var pack = Assert.Single(RulePacks.Load(rules.Root).Packs);
         Assert.Equal("topic.test", pack.Rule);
         Assert.Equal("test", pack.Category);
-        Assert.Equal(2, pack.Terms.Count);
+        Assert.Equal(2, ((TermPack)pack.Options).Forms.Count);
         Assert.Equal(Severity.Block, pack.Severity.For(3, TestRules.Account()));
     }
 
@@ -81,10 +83,19 @@ public class LoaderTests
     [InlineData("rule: topic.x\nmessage: m\nterms: {en: {1: [a]}}\ncolour: red\n", 4, 1, "unknown key 'colour'")]
     [InlineData("rule: Topic X\nmessage: m\nterms: {en: {1: [a]}}\n", 1, 7, "rule 'Topic X' must look like")]
     [InlineData("rule: topic.x\nterms: {en: {1: [a]}}\n", 1, 1, "missing 'message'")]
-    [InlineData("rule: topic.x\nmessage: m\n", 1, 1, "needs 'terms', 'patterns' or a 'detector'")]
+    [InlineData("rule: topic.x\nmessage: m\n", 1, 1, "a terms pack needs 'terms' or 'patterns'")]
     [InlineData("rule: topic.x\nmessage: m\npatterns:\n  - regex: '(a'\n", 4, 12, "bad regex")]
     [InlineData("rule: topic.x\nmessage: m\npatterns:\n  - regex: '(a)\\1'\n", 4, 12, "bad regex")]
-    [InlineData("rule: topic.x\nmessage: m\ndetector: telepathy\n", 3, 11, "unknown detector 'telepathy'")]
+    [InlineData("rule: topic.x\nmessage: m\nextends: telepathy\n", 3, 10, "unknown pack kind 'telepathy' (expected one of terms, count, language, personal-data, wrong-account)")]
+    [InlineData("rule: topic.x\nmessage: m\ndetector: phone\n", 3, 11, "'detector' is now 'extends'")]
+    // Keys belong to a kind: a terms pack has no stop words, a count pack no terms, a personal-data pack says what it detects.
+    [InlineData("rule: topic.x\nmessage: m\nterms: {en: {1: [a]}}\nstopwords: {en: [the], de: [der]}\n", 4, 1, "unknown key 'stopwords' (expected rule, message, category, link, extends, severity, accounts, only-for, examples, diacritics, morphology, scopes, terms, allow, patterns)")]
+    [InlineData("rule: network.x\nmessage: m\nextends: count\nof: hashtags\nterms: {en: {1: [a]}}\n", 5, 1, "unknown key 'terms' (expected rule, message, category, link, extends, severity, accounts, only-for, examples, of, limits, advice)")]
+    [InlineData("rule: network.x\nmessage: m\nextends: count\nof: hashtags\nlimits: {x: 0}\n", 5, 13, "the count for 'x' must be a positive whole number")]
+    [InlineData("rule: network.x\nmessage: m\nextends: count\nof: likes\n", 4, 5, "'of' must be hashtags or mentions, not 'likes'")]
+    [InlineData("rule: privacy.x\nmessage: m\nextends: personal-data\n", 1, 1, "missing 'detect'")]
+    [InlineData("rule: account.x\nmessage: m\nextends: language\nstopwords: {en: [the]}\n", 1, 1, "the language detector needs 'stopwords' for at least two languages")]
+    [InlineData("rule: topic.x\nmessage: m\nscopes: [prose, url]\nterms: {en: {1: [a]}}\n", 3, 17, "scope 'url' is never checked for words")]
     [InlineData("rule: topic.x\nmessage: m\nterms:\n  english:\n    1: [a]\n", 4, 3, "'english' is not a language code")]
     [InlineData("rule: topic.x\nmessage: m\nterms: {en: {1: [a]}}\nexamples:\n  - {fire: a, pass: b}\n", 5, 5, "exactly one of 'fire' or 'pass'")]
     [InlineData("rule: topic.x\nmessage: m\nterms: {en: {1: [\"   \"]}}\n", 3, 18, "empty form")]
@@ -105,7 +116,7 @@ public class LoaderTests
     {
         using var rules = new TempRules();
         rules.Write("topics/regex.yml", "rule: topic.regex\nmessage: m\npatterns:\n  - regex: '(a+)+b'\n");
-        var pattern = Assert.Single(RulePacks.Load(rules.Root).Packs[0].Patterns);
+        var pattern = Assert.Single(RulePacks.Load(rules.Root).Packs[0].Options is TermPack t ? t.Regexes : []);
         Assert.True(pattern.Regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking));
         Assert.DoesNotMatch(pattern.Regex, new string('a', 5000) + "c");
     }

@@ -1,5 +1,6 @@
 using Gateway.Rules;
 using Gateway.Rules.Text;
+using Gateway.Rules.Packs;
 
 namespace Gateway.Tests.Rules;
 
@@ -107,7 +108,7 @@ public class MorphologyTests
     }
 
     [Theory]
-    [InlineData("morphology: roots\n", "morphology must be 'stems' or 'off', not 'roots'")]
+    [InlineData("morphology: roots\n", "'morphology' must be stems or off, not 'roots'")]
     [InlineData("allow:\n  de: [Bomben-]\n", "compound part 'Bomben-': only one word, only in terms, only for de, nl, nb")]
     public void A_bad_morphology_setting_names_its_place(string yaml, string problem)
     {

@@ -1,3 +1,4 @@
+using Gateway.Rules.Packs.Kinds;
 using Gateway.Rules;
 
 namespace Gateway.Tests.Rules;
@@ -24,12 +25,12 @@ public class PackExampleTests
     {
         var pack = TestRules.Set.Find(rule)!;
         var example = pack.Examples[index];
-        var account = TestRules.Account(example.AccountKind, example.Language, example.Network);
+        var account = TestRules.Account(example.Account, example.Language, example.Network);
         var findings = TestRules.Raw(example.Text, account);
         var fired = findings.Any(f => f.Rule == rule);
         Assert.True(fired == example.MustFire,
             $"{Path.GetFileName(pack.File)}:{example.Line} expected {(example.MustFire ? "a" : "no")} '{rule}' finding for \"{example.Text}\"" +
-            $" ({example.AccountKind}, {example.Language}, {example.Network}); got:\n{TestRules.Describe(findings)}");
+            $" ({example.Account}, {example.Language}, {example.Network}); got:\n{TestRules.Describe(findings)}");
     }
 
     [Fact]
@@ -53,7 +54,7 @@ public class PackExampleTests
         {
             foreach (var language in new[] { "en", "de", "nl", "nb", "lv" })
             {
-                Assert.True(pack.Terms.Count(t => t.Language == language && !t.Allowed) >= 10, $"{pack.Rule} has fewer than 10 {language} terms");
+                Assert.True(((TermPack)pack.Options).Forms.Count(t => t.Language == language && !t.Allowed) >= 10, $"{pack.Rule} has fewer than 10 {language} terms");
                 Assert.Contains(pack.Examples, e => e.Language == language && e.MustFire);
             }
         }

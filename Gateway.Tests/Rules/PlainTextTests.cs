@@ -1,5 +1,6 @@
 using Gateway.Rules;
 using Gateway.Rules.Text;
+using Gateway.Rules.Checks;
 
 namespace Gateway.Tests.Rules;
 

@@ -1,4 +1,5 @@
 using Gateway.Rules;
+using Gateway.Rules.Checks;
 
 namespace Gateway.Tests.Rules;
 

@@ -1,4 +1,6 @@
 using Gateway.Rules;
+using Gateway.Rules.Checks;
+using Gateway.Rules.Packs;
 
 namespace Gateway.Tests.Rules;
 

@@ -1,4 +1,7 @@
 using Gateway.Rules;
+using Gateway.Rules.Checks;
+using Gateway.Rules.Packs;
+using Gateway.Rules.Packs.Kinds;
 
 namespace Gateway.Tests.Rules;
 
@@ -27,7 +30,7 @@ public class WatcherTests
         rules.Write("topics/good.yml", TempRules.Good.Replace("kumquat|kumquats", "durian", StringComparison.Ordinal));
         Assert.True(watcher.Reload());
         Assert.NotSame(good, watcher.Current);
-        Assert.Equal("durian", Assert.Single(watcher.Current.Packs[0].Terms).Term);
+        Assert.Equal("durian", Assert.Single(watcher.Current.Packs[0].Options is TermPack t ? t.Forms : []).Term);
         Assert.Null(watcher.LastError);
     }
 
@@ -54,7 +57,7 @@ public class WatcherTests
         rules.Write("topics/good.yml", TempRules.Good.Replace("kumquat|kumquats", "durian", StringComparison.Ordinal));
         // Editors save in several steps; wait until the set with the new term is in place.
         var deadline = DateTime.UtcNow + Wait;
-        while (!watcher.Current.Packs.Any(p => p.Terms.Any(t => t.Term == "durian")) && DateTime.UtcNow < deadline)
+        while (!watcher.Current.Packs.Any(p => p.Options is TermPack t && t.Forms.Any(t => t.Term == "durian")) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }

@@ -66,8 +66,8 @@ public sealed class TestGateway : WebApplicationFactory<Program>
 
     public string DataDir { get; }
 
-    private static readonly Lazy<Gateway.Rules.StaticRulePackSource> SharedPacks =
-        new(() => Gateway.Rules.StaticRulePackSource.Load(Paths.Rules));
+    private static readonly Lazy<Gateway.Rules.Packs.StaticRulePackSource> SharedPacks =
+        new(() => Gateway.Rules.Packs.StaticRulePackSource.Load(Paths.Rules));
 
     public string OutboxPath => Path.Combine(DataDir, "outbox.jsonl");
 
@@ -85,7 +85,7 @@ public sealed class TestGateway : WebApplicationFactory<Program>
             if (!_watchRules)
             {
                 // The shipped packs, loaded once per test run instead of once per gateway (and watched by none).
-                services.AddSingleton<Gateway.Rules.IRulePackSource>(SharedPacks.Value);
+                services.AddSingleton<Gateway.Rules.Packs.IRulePackSource>(SharedPacks.Value);
             }
             _services?.Invoke(services);
         });

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gateway.Rules;
+using Gateway.Rules.Checks;
 
 namespace Gateway.Accounts;
 

@@ -22,7 +22,7 @@ public static class Endpoints
     public static void Map(WebApplication app)
     {
         // Readiness for a load balancer: 503 while this node cannot reach the database or its scheduler is not running.
-        app.MapGet("/health", async (FreezeStore freezes, Rules.IRulePackSource packs, Cluster.ClusterNodes nodes, Quartz.ISchedulerFactory schedulers,
+        app.MapGet("/health", async (FreezeStore freezes, Rules.Packs.IRulePackSource packs, Cluster.ClusterNodes nodes, Quartz.ISchedulerFactory schedulers,
             ISqlDialect dialect, GatewayOptions options, CancellationToken ct) =>
         {
             var rules = packs.Status;

@@ -3,6 +3,9 @@ using Gateway.Accounts;
 using Gateway.Audit;
 using Gateway.Rules;
 using Gateway.Rules.Links;
+using Gateway.Rules.Checks;
+using Gateway.Rules.Packs;
+using Gateway.Rules.Trends;
 using Gateway.Storage;
 using Microsoft.AspNetCore.DataProtection;
 

@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using Gateway.Audit;
 using Gateway.Notifications;
 using Gateway.Rules;
+using Gateway.Rules.Packs;
+using Gateway.Rules.Trends;
 using YamlDotNet.RepresentationModel;
 
 namespace Gateway.Freeze;

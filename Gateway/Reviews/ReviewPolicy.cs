@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Gateway.Rules;
+using Gateway.Rules.Packs;
 using YamlDotNet.RepresentationModel;
 
 namespace Gateway.Reviews;

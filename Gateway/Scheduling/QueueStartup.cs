@@ -19,7 +19,7 @@ public sealed class QueueStartup(
     ISqlDialect dialect,
     Cluster.ClusterNodes nodes,
     Cluster.OrphanedSends orphans,
-    Rules.IRulePackSource packs,
+    Rules.Packs.IRulePackSource packs,
     Trends.TrendStore trends,
     TimeProvider time,
     ILogger<QueueStartup> log) : IHostedService

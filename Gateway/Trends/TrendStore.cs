@@ -2,6 +2,9 @@ using System.Text.Json;
 using Dapper;
 using Gateway.Audit;
 using Gateway.Rules;
+using Gateway.Rules.Checks;
+using Gateway.Rules.Packs;
+using Gateway.Rules.Trends;
 using Gateway.Storage;
 
 namespace Gateway.Trends;

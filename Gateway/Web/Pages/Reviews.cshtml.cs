@@ -1,6 +1,7 @@
 using Gateway.Posts;
 using Gateway.Reviews;
 using Gateway.Rules;
+using Gateway.Rules.Checks;
 
 namespace Gateway.Web.Pages;
 

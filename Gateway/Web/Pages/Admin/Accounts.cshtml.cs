@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Gateway.Web.Pages.Admin;
 
 /// <summary>The accounts posts go to: who may write for each, and how its posts leave the gateway.</summary>
-public sealed class AccountsModel(AccountStore accounts, ConnectFlow connect, Rules.NetworkLimits limits) : GatewayPage
+public sealed class AccountsModel(AccountStore accounts, ConnectFlow connect, Rules.Checks.NetworkLimits limits) : GatewayPage
 {
     public static readonly IReadOnlyList<string> Kinds = [Account.Brand, Account.Personal];
 

@@ -1,4 +1,5 @@
 using Gateway.Rules;
+using Gateway.Rules.Trends;
 using Gateway.Trends;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using Gateway.Rules.Links;
 using YamlDotNet.RepresentationModel;
+using Gateway.Rules.Packs;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Checks;
 
 /// <summary>How a network counts a post's length.</summary>
 public sealed record NetworkLimit(string Network, int Limit, bool CountGraphemes, int? UrlLength)

@@ -2,7 +2,7 @@ using System.Globalization;
 using Gateway.Rules.Links;
 using Gateway.Rules.Net;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// Checks every link in a post: broken, "not found" pages that answer 200, missing anchors, redirects, http where https

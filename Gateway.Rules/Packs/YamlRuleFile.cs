@@ -2,7 +2,7 @@ using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
-namespace Gateway.Rules;
+namespace Gateway.Rules.Packs;
 
 /// <summary>
 /// Reads a rule file into YamlDotNet's node model, which keeps each node's line and column, so that every

@@ -1,4 +1,4 @@
-namespace Gateway.Rules;
+namespace Gateway.Rules.Checks;
 
 /// <summary>
 /// Blocks a post that the account's network would refuse or cut off, counting the text as the publisher sends it
