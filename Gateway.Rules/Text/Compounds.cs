@@ -1,7 +1,6 @@
-namespace Gateway.Rules.Text;
-
-using Gateway.Rules.Text;
 using Gateway.Rules.Packs;
+
+namespace Gateway.Rules.Text;
 
 /// <summary>
 /// Compound parts of one language (German, Dutch, Norwegian write compounds as one word): a form written
@@ -47,11 +46,10 @@ internal sealed class Compounds
             {
                 continue;
             }
-            var surface = normalized.Text.AsSpan(word.SourceStart, length);
             string? folded = null;
             foreach (var (pack, term, part) in _heads)
             {
-                folded ??= Fold(surface);
+                folded ??= Fold(Unhidden(normalized.Text.AsSpan(word.SourceStart, length)));
                 if (folded.Length - part.Length >= MinimumRest && folded.StartsWith(part, StringComparison.Ordinal)
                     && IsWord(folded[part.Length..]))
                 {
@@ -77,6 +75,13 @@ internal sealed class Compounds
     }
 
     private bool IsWord(string rest) => _words.Contains(Morphology.ReduceWord(rest, _language, true)) || _words.Contains(rest);
+
+    /// <summary>The word as the stemmer read it ("sch31ssladen" is "scheissladen"), so heads see through evasions too.</summary>
+    private static ReadOnlySpan<char> Unhidden(ReadOnlySpan<char> surface)
+    {
+        var copy = surface.ToArray();
+        return copy.AsSpan(0, EvasionFilter.Unhide(copy));
+    }
 
     private static string Fold(ReadOnlySpan<char> surface) =>
         surface.ContainsAnyExceptInRange('\0', '\u007F') ? NormalizedText.Fold(surface.ToString()) : surface.ToString();

@@ -4,8 +4,8 @@ using Lucene.Net.Analysis.TokenAttributes;
 namespace Gateway.Rules.Text;
 
 /// <summary>
-/// Reads spellings that hide a word as the word itself, before stemming: stretched letters ("fuuuck": a run of three
-/// or more of one letter becomes one) and homoglyphs (Cyrillic or Greek letters inside a word that also has Latin
+/// Reads spellings that hide a word as the word itself, before stemming: leetspeak ("sh1t", "b1tch": see
+/// <see cref="Leet"/>), stretched letters ("fuuuck": a run of three or more of one letter becomes one) and homoglyphs (Cyrillic or Greek letters inside a word that also has Latin
 /// ones, folded by <see cref="Confusables"/>). Words in one script are left alone, so Greek or Russian text is
 /// untouched. (Letters spaced out, "f u c k", span several words and are joined by <see cref="Morphology"/>.)
 /// </summary>
@@ -24,14 +24,63 @@ internal sealed class EvasionFilter : TokenFilter
         {
             return false;
         }
-        Unhide();
+        _term.Length = Unhide(_term.Buffer.AsSpan(0, _term.Length));
         return true;
     }
 
-    private void Unhide()
+    /// <summary>The digits that stand for letters in leetspeak.</summary>
+    private static char? LeetLetter(char c) => c switch
     {
-        var buffer = _term.Buffer;
-        var length = _term.Length;
+        '0' => 'o',
+        '1' => 'i',
+        '3' => 'e',
+        '4' => 'a',
+        '5' => 's',
+        '7' => 't',
+        _ => null,
+    };
+
+    /// <summary>
+    /// A word of letters with a few single digits among them reads as letters: "sh1t", "f0ck". Everyday words
+    /// with digits stay: a run of digits is a number unless letters close it on both sides ("covid19", "a113", "24x7";
+    /// "sch31ße" is read), a digit that stands for no letter keeps
+    /// the word ("b2b", "5g"), and a word needs more letters than digits and two letters at least ("4k", "i5").
+    /// </summary>
+    public static bool Leet(Span<char> word)
+    {
+        var (letters, digits) = (0, 0);
+        for (var i = 0; i < word.Length; i++)
+        {
+            if (char.IsAsciiDigit(word[i]))
+            {
+                var number = i > 0 && char.IsAsciiDigit(word[i - 1]) && (i + 1 == word.Length || !char.IsLetter(word[i + 1]));
+                if (LeetLetter(word[i]) is null || number || (i == 1 && char.IsAsciiDigit(word[0])))
+                {
+                    return false;
+                }
+                digits++;
+            }
+            else if (char.IsLetter(word[i]))
+            {
+                letters++;
+            }
+        }
+        if (digits == 0 || letters < 2 || digits >= letters)
+        {
+            return false;
+        }
+        for (var i = 0; i < word.Length; i++)
+        {
+            word[i] = LeetLetter(word[i]) ?? word[i];
+        }
+        return true;
+    }
+
+    /// <summary>Reads one lower-case word's hidden spelling in place; answers the new length.</summary>
+    public static int Unhide(Span<char> buffer)
+    {
+        var length = buffer.Length;
+        Leet(buffer);
         var latin = false;
         var other = false;
         for (var i = 0; i < length; i++)
@@ -57,7 +106,7 @@ internal sealed class EvasionFilter : TokenFilter
         var keepable = length <= original.Length;
         if (keepable)
         {
-            buffer.AsSpan(0, length).CopyTo(original);
+            buffer.CopyTo(original);
         }
         var write = 0;
         var read = 0;
@@ -81,6 +130,6 @@ internal sealed class EvasionFilter : TokenFilter
             original.CopyTo(buffer); // "xxx" or "sooo" is no stretched word: too little is left
             write = length;
         }
-        _term.Length = write;
+        return write;
     }
 }

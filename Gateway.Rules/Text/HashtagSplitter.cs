@@ -3,6 +3,7 @@ namespace Gateway.Rules.Text;
 /// <summary>
 /// Splits a hashtag into words the way people write them: on CamelCase, on letter/digit changes and on
 /// underscores. <c>#CommittedSuicide</c> → committed, suicide; <c>#COVID19Vaccine</c> → COVID, 19, Vaccine.
+/// A single digit between lower-case letters is part of the word, as leetspeak writes it (<c>#Sh1tShow</c> → Sh1t, Show).
 /// A lower-case run (<c>#gettngslizzerd</c>) stays one word; the joined form is always matched as well.
 /// </summary>
 public static class HashtagSplitter
@@ -32,7 +33,7 @@ public static class HashtagSplitter
             var previous = text[i - 1];
             var boundary =
                 (char.IsLower(previous) && char.IsUpper(c))
-                || (char.IsDigit(previous) != char.IsDigit(c))
+                || (char.IsDigit(previous) != char.IsDigit(c) && !InWord(text, i, start, end))
                 || (char.IsUpper(previous) && char.IsUpper(c) && i + 1 < end && char.IsLower(text[i + 1]));
             if (boundary)
             {
@@ -45,6 +46,14 @@ public static class HashtagSplitter
             parts.Add((partStart, end));
         }
         return parts;
+    }
+
+    /// <summary>Whether the letter/digit change before <paramref name="i"/> is inside one word: a single digit between lower-case letters.</summary>
+    private static bool InWord(string text, int i, int start, int end)
+    {
+        var digit = char.IsDigit(text[i]) ? i : i - 1;
+        return digit > start && digit + 1 < end
+            && char.IsLower(text[digit - 1]) && char.IsLower(text[digit + 1]);
     }
 
     /// <summary>The split words as plain strings, e.g. for tests and evidence.</summary>

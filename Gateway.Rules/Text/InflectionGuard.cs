@@ -93,11 +93,19 @@ internal static class InflectionGuard
 
         private bool IsInflection(ReadOnlySpan<char> word, ReadOnlySpan<char> stem)
         {
-            if (!word.StartsWith(stem))
+            ReadOnlySpan<char> ending;
+            if (word.StartsWith(stem))
+            {
+                ending = word[stem.Length..];
+            }
+            else if (UndoubledVowel(word, stem))
+            {
+                ending = word[(stem.Length + 1)..]; // Dutch spells a long vowel once in an open syllable: "moordenaars" → "moordenar"
+            }
+            else
             {
                 return false;
             }
-            var ending = word[stem.Length..];
             if (ending.Length > 0 && stem.Length > 0 && ending[0] == stem[^1])
             {
                 ending = ending[1..]; // a doubled consonant or vowel undone: "stabbing", "bommen"
@@ -114,6 +122,14 @@ internal static class InflectionGuard
                 }
             }
             return false;
+        }
+
+        /// <summary>Whether the stem is the word's start with one vowel of a doubled vowel left out.</summary>
+        private static bool UndoubledVowel(ReadOnlySpan<char> word, ReadOnlySpan<char> stem)
+        {
+            var k = word.CommonPrefixLength(stem);
+            return k > 0 && k < word.Length && word[k] == word[k - 1] && "aeiou".Contains(word[k])
+                && word.Length > stem.Length && word[(k + 1)..].StartsWith(stem[k..]);
         }
     }
 }

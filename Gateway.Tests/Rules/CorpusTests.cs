@@ -12,7 +12,7 @@ namespace Gateway.Tests.Rules;
 public class CorpusTests(ITestOutputHelper output)
 {
     /// <summary>Blunders caught when this floor was last raised; a change that catches fewer is a regression.</summary>
-    private const int CaughtFloor = 70;
+    private const int CaughtFloor = 77;
 
     private sealed record Post(string Lang, string Account, string Body, string? Expect);
 
