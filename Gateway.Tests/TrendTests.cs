@@ -102,6 +102,39 @@ public sealed class TrendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_post_approved_while_the_trend_was_live_is_not_held_again_for_it_at_fire_time()
+    {
+        var rita = await _gateway.SignInAsync("rita", "reviewer");
+        var ruth = await _gateway.SignInAsync("ruth", "reviewer");
+        await PushAsync(new { tag = "Denver", context = "Shooting at a Denver school this morning.", sensitivity = "tragedy" });
+        var post = await _eve.SubmitAsync("acme", "Our thoughts are with #Denver today.", DateTimeOffset.UtcNow.AddSeconds(5));
+        var id = post.GetProperty("id").GetString()!;
+        Assert.Equal("pending_review", post.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await rita.PostJsonAsync($"/api/posts/{id}/reviews", new { verdict = "approve", comment = "condolences, fine" })).StatusCode);
+        var approved = await ruth.PostJsonAsync($"/api/posts/{id}/reviews", new { verdict = "approve" }); // hashtag.context needs two
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal("scheduled", (await approved.ReadJsonAsync()).GetProperty("status").GetString());
+        Assert.Equal("published", await _eve.WaitForStatusAsync(id, "held", "published"));
+    }
+
+    [Fact]
+    public async Task A_topic_trend_that_goes_live_after_submit_holds_a_post_touching_that_topic_at_fire_time()
+    {
+        var quiet = (await _eve.SubmitAsync("acme", "Fight night at the store: gloves on!", DateTimeOffset.UtcNow.AddSeconds(2))).GetProperty("id").GetString()!;
+        var other = (await _eve.SubmitAsync("acme", "Fresh bread every morning.", DateTimeOffset.UtcNow.AddSeconds(2))).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await PushAsync(new
+        {
+            tag = "Downtown", context = "A shooting downtown this morning; two dead.", sensitivity = "tragedy", topic = "violence",
+            expiresAt = DateTimeOffset.UtcNow.AddHours(1).ToString("O"),
+        })).StatusCode);
+        Assert.Equal("held", await _eve.WaitForStatusAsync(quiet, "held", "published"));
+        var reason = (await _eve.GetPostAsync(quiet)).GetProperty("statusReason").GetString()!;
+        Assert.Contains("topic.violence", reason);
+        Assert.Contains("while #downtown is live", reason);
+        Assert.Equal("published", await _eve.WaitForStatusAsync(other, "held", "published"));
+    }
+
+    [Fact]
     public async Task A_live_trend_naming_a_topic_raises_that_topics_findings_until_it_expires()
     {
         async Task<System.Text.Json.JsonElement> ViolenceAsync()

@@ -10,7 +10,7 @@ public abstract class PackCheck(IRulePackSource packs, string rulePrefix) : IChe
 {
     public abstract string Name { get; }
 
-    public bool RerunAtFireTime => false;
+    public virtual bool RerunAtFireTime => false;
 
     public virtual ValueTask<IReadOnlyList<Finding>> RunAsync(CheckInput input, CancellationToken cancellationToken)
     {

@@ -16,6 +16,9 @@ public sealed class SensitiveTopicCheck(IRulePackSource packs, ITrendSource? tre
 
     public override string Name => "sensitive-topics";
 
+    /// <summary>A trend that goes live between approval and publication raises a topic: the fire-time gate must see it.</summary>
+    public override bool RerunAtFireTime => trends is not null;
+
     /// <summary>The topic ids a trend may name: the loaded <c>topic.*</c> packs' rule ids without the prefix.</summary>
     public static IReadOnlyList<string> Topics(RulePackSet set) =>
         set.Packs.Where(p => p.Options is Packs.Kinds.TermPack && p.Rule.StartsWith(RulePrefix, StringComparison.Ordinal))

@@ -114,9 +114,13 @@ public sealed class PublishJob(
             await HoldAsync(post, $"At fire time its checks could not read it: {e.Message} Edit it to send it.");
             return;
         }
-        if (CheckPipeline.Worst(current) >= Severity.Review)
+        // What the post already carried when it was approved (or needed no approval) was judged then; only what is new
+        // or worse since (a link that broke, a trend that went live) stops it now.
+        var changed = current.Where(f => f.Severity >= Severity.Review
+            && !post.Findings.Any(o => o.Rule == f.Rule && o.Start == f.Start && o.Length == f.Length && o.Severity >= f.Severity)).ToArray();
+        if (changed.Length > 0)
         {
-            await HoldAsync(post, "At fire time: " + string.Join("; ", current.Where(f => f.Severity >= Severity.Review).Select(f => $"{f.Rule}: {f.Message}")),
+            await HoldAsync(post, "At fire time: " + string.Join("; ", changed.Select(f => $"{f.Rule}: {f.Message}")),
                 [.. post.Findings.Where(f => !current.Any(n => n.Rule == f.Rule)), .. current]);
             return;
         }
