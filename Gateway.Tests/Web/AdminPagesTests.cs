@@ -214,18 +214,21 @@ public sealed class AdminPagesTests : IAsyncLifetime
     {
         var response = await _admin.PostFormAsync("/admin/trends?handler=Push",
             ("Tag", "#Storm"), ("Context", "A storm hit the coast"), ("Sensitivity", "disaster"), ("Keywords", "flood, evacuation"),
-            ("ExpiresAt", "2031-01-02T03:04"));
+            ("ExpiresAt", "2031-01-02T03:04"), ("Topic", "death-tragedy"));
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
 
         var trend = Assert.Single(_gateway.Service<TrendStore>().Current, t => t.Tag == "storm");
         Assert.Equal(["flood", "evacuation"], trend.Keywords);
         Assert.Equal(new DateTimeOffset(2031, 1, 2, 3, 4, 0, TimeSpan.Zero), trend.ExpiresAt);
         Assert.Equal("pushed by root", trend.Source);
+        Assert.Equal("death-tragedy", trend.Topic);
 
         var html = await _admin.GetHtmlAsync("/admin/trends");
         Assert.Contains("Trend #storm is live.", html);
         Assert.Contains("A storm hit the coast", html);
         Assert.Contains("2031-01-02T03:04:00Z", html);
+        Assert.Contains("<td>death-tragedy</td>", html);
+        Assert.Contains("<option value=\"violence\">violence</option>", html);
 
         var delete = await _admin.PostFormAsync("/admin/trends?handler=Delete", ("trend", "storm"));
         Assert.Equal(HttpStatusCode.Redirect, delete.StatusCode);

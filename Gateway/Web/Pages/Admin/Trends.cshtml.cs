@@ -1,4 +1,6 @@
 using Gateway.Rules;
+using Gateway.Rules.Checks;
+using Gateway.Rules.Packs;
 using Gateway.Rules.Trends;
 using Gateway.Trends;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Gateway.Web.Pages.Admin;
 
 /// <summary>What hashtags mean today: the live trends admins push, next to the registry from <c>rules/hashtags.yml</c>.</summary>
-public sealed class TrendsModel(TrendStore trends) : GatewayPage
+public sealed class TrendsModel(TrendStore trends, IRulePackSource packs) : GatewayPage
 {
     [BindProperty]
     public string? Tag { get; set; }
@@ -16,6 +18,10 @@ public sealed class TrendsModel(TrendStore trends) : GatewayPage
 
     [BindProperty]
     public string? Sensitivity { get; set; }
+
+    /// <summary>A topic pack the trend raises (<c>violence</c>), or empty.</summary>
+    [BindProperty]
+    public string? Topic { get; set; }
 
     /// <summary>Comma-separated.</summary>
     [BindProperty]
@@ -29,6 +35,8 @@ public sealed class TrendsModel(TrendStore trends) : GatewayPage
 
     public IEnumerable<string> Sensitivities => trends.Sensitivities.Keys;
 
+    public IReadOnlyList<string> Topics => SensitiveTopicCheck.Topics(packs.Current);
+
     public Severity? Weight(string sensitivity) => trends.Sensitivities.TryGetValue(sensitivity, out var s) ? s : null;
 
     /// <summary>Pushed trends live in the database and can be deleted; registry entries are changed in the file.</summary>
@@ -39,7 +47,7 @@ public sealed class TrendsModel(TrendStore trends) : GatewayPage
     public Task<IActionResult> OnPostPushAsync(CancellationToken ct) => AttemptAsync(async () =>
     {
         var keywords = (Keywords ?? "").Split([',', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var request = new TrendRequest(Tag, Context, Sensitivity, keywords, Display.ToIso(ExpiresAt, Zone));
+        var request = new TrendRequest(Tag, Context, Sensitivity, keywords, Display.ToIso(ExpiresAt, Zone), string.IsNullOrWhiteSpace(Topic) ? null : Topic);
         var saved = await trends.UpsertAsync(new TrendsRequest([request]), Me.Name, ct);
         return Done($"Trend #{saved[0].Tag} is live.", "/Admin/Trends");
     }, LoadAsync);
