@@ -1,5 +1,4 @@
 using HtmlAgilityPack;
-using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
@@ -15,15 +14,11 @@ public sealed record ExtractedLink(string Url, int Start, int Length, string Mat
 /// </summary>
 public static class LinkExtractor
 {
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
-        .UsePreciseSourceLocation()
-        .Build();
-
     private static readonly string[] UrlAttributes = ["href", "src", "poster", "cite", "action", "formaction", "data"];
 
     public static IReadOnlyList<ExtractedLink> Extract(string body)
     {
-        var document = Text.MarkdownNesting.Parse(body, Pipeline);
+        var document = Text.PostMarkdown.Parse(body);
         var links = new List<ExtractedLink>();
         var markup = new List<(int Start, int End)>(); // code, and markup whose links are taken from the syntax tree
         var htmlText = new List<(int Start, int End)>();

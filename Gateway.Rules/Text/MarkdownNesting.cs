@@ -14,11 +14,6 @@ public static class MarkdownNesting
 {
     public const int Limit = 32;
 
-    // Every extension the gateway parses posts with (checks, links, preview): the API measures a body once with
-    // and once without them, so no parse of an accepted body meets a deeper tree than the one measured.
-    private static readonly MarkdownPipeline Plain = new MarkdownPipelineBuilder().Build();
-    private static readonly MarkdownPipeline Extended = new MarkdownPipelineBuilder().UseAutoLinks().UseEmphasisExtras().Build();
-
     // Markdig's own depth guard; its fuzzer tells it from real failures by this message, and so does this.
     private const string MarkdigDepthMessage = "Markdown elements in the input are too deeply nested";
 
@@ -38,12 +33,8 @@ public static class MarkdownNesting
         return depth <= Limit ? document : throw new MarkdownTooDeepException(depth);
     }
 
-    /// <summary>Throws <see cref="MarkdownTooDeepException"/> when any of the gateway's parses would.</summary>
-    public static void Check(string body)
-    {
-        Parse(body, Plain);
-        Parse(body, Extended);
-    }
+    /// <summary>Throws <see cref="MarkdownTooDeepException"/> when the post's parse (<see cref="PostMarkdown"/>) would.</summary>
+    public static void Check(string body) => PostMarkdown.Parse(body);
 
     /// <summary>The longest chain of containers below the document, walked without recursion (the point is not to trust it).</summary>
     private static int Depth(MarkdownDocument document)

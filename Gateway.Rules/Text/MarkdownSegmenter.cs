@@ -1,5 +1,4 @@
 using HtmlAgilityPack;
-using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
@@ -12,8 +11,6 @@ namespace Gateway.Rules.Text;
 /// </summary>
 public static class MarkdownSegmenter
 {
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UsePreciseSourceLocation().Build();
-
     public static IReadOnlyList<TextSegment> Segment(string body)
     {
         var segments = new List<TextSegment>();
@@ -21,7 +18,7 @@ public static class MarkdownSegmenter
         {
             return segments;
         }
-        var document = MarkdownNesting.Parse(body, Pipeline);
+        var document = PostMarkdown.Parse(body);
         var runs = new List<TextSegment>();
         foreach (var block in document)
         {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using HtmlAgilityPack;
-using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
@@ -14,8 +13,6 @@ namespace Gateway.Rules.Text;
 /// </summary>
 public sealed class PlainText
 {
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UsePreciseSourceLocation().Build();
-
     private readonly int[] _source;
 
     private PlainText(string text, int[] source) => (Text, _source) = (text, source);
@@ -32,7 +29,7 @@ public sealed class PlainText
         var writer = new Writer(markdown);
         if (!string.IsNullOrEmpty(markdown))
         {
-            foreach (var block in MarkdownNesting.Parse(markdown, Pipeline))
+            foreach (var block in PostMarkdown.Parse(markdown))
             {
                 writer.Block(block);
             }

@@ -57,3 +57,19 @@ public class MarkdownSegmenterTests
         Assert.Equal("html", finding.Evidence!["scope"]);
     }
 }
+
+public class PostMarkdownTests
+{
+    [Fact]
+    public void A_post_is_parsed_once_for_the_checks_the_links_the_plain_text_and_the_preview()
+    {
+        var body = "Read [our guide](https://example.org/guide) about **#SpringSale** today.";
+        var document = Gateway.Rules.Text.PostMarkdown.Parse(body);
+        Assert.Same(document, Gateway.Rules.Text.PostMarkdown.Parse(body));
+        // Every reader of that one document agrees on where things are.
+        var link = Assert.Single(Gateway.Rules.Links.LinkExtractor.Extract(body));
+        Assert.Equal("https://example.org/guide", body.Substring(link.Start, link.Length));
+        Assert.Contains(Gateway.Rules.Text.MarkdownSegmenter.Segment(body), s => s.Scope == Gateway.Rules.Text.Scope.Url && s.Start == link.Start);
+        Assert.Equal("Read our guide https://example.org/guide about #SpringSale today.", Gateway.Rules.Text.PlainText.Render(body).Text);
+    }
+}

@@ -2,7 +2,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Gateway.Rules;
 using Gateway.Rules.Text;
-using Markdig;
+using Markdig.Renderers;
+using Markdig.Renderers.Html;
+using Markdig.Renderers.Html.Inlines;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 using Microsoft.AspNetCore.Html;
@@ -12,40 +14,47 @@ namespace Gateway.Web;
 /// <summary>How a post's text is shown: its Markdown rendered, or its source with the findings marked at their spans.</summary>
 public static partial class PostHtml
 {
-    // Raw HTML in a post is shown as text, never as markup: a body of <script> must stay inert on every page.
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
-        .UseAutoLinks()
-        .UseEmphasisExtras()
-        .DisableHtml()
-        .Build();
-
+    /// <summary>
+    /// The post rendered from the same document the checks read (<see cref="PostMarkdown"/>): raw HTML in a post is
+    /// shown as text, never as markup, so a body of &lt;script&gt; stays inert on every page; links other than web,
+    /// mail and phone ones point nowhere.
+    /// </summary>
     public static IHtmlContent Markdown(string body)
     {
         MarkdownDocument document;
         try
         {
-            document = MarkdownNesting.Parse(body, Pipeline);
+            document = PostMarkdown.Parse(body);
         }
         catch (MarkdownTooDeepException e)
         {
             // The API refuses such bodies; one stored before it did still gets its page, only without a preview.
             return new HtmlString($"<p class=\"small\">No preview: the post {HtmlEncoder.Default.Encode(e.Message)}</p>");
         }
-        foreach (var link in document.Descendants<LinkInline>())
+        using var writer = new StringWriter();
+        // The rewriter, not the document, defuses links: the document is shared with the checks and never changed.
+        var renderer = new HtmlRenderer(writer) { LinkRewriter = url => IsSafeUrl(url) ? url : "#unsafe-link" };
+        PostMarkdown.Pipeline.Setup(renderer);
+        renderer.ObjectRenderers.Replace<HtmlInlineRenderer>(new HtmlInlineAsText());
+        renderer.ObjectRenderers.Replace<HtmlBlockRenderer>(new HtmlBlockAsText());
+        renderer.Render(document);
+        writer.Flush();
+        return new HtmlString(writer.ToString());
+    }
+
+    private sealed class HtmlInlineAsText : HtmlObjectRenderer<HtmlInline>
+    {
+        protected override void Write(HtmlRenderer renderer, HtmlInline obj) => renderer.WriteEscape(obj.Tag);
+    }
+
+    private sealed class HtmlBlockAsText : HtmlObjectRenderer<HtmlBlock>
+    {
+        protected override void Write(HtmlRenderer renderer, HtmlBlock obj)
         {
-            if (!IsSafeUrl(link.Url))
-            {
-                link.Url = "#unsafe-link";
-            }
+            renderer.EnsureLine().Write("<p>");
+            renderer.WriteEscape(obj.Lines.ToString());
+            renderer.WriteLine("</p>");
         }
-        foreach (var link in document.Descendants<AutolinkInline>())
-        {
-            if (!IsSafeUrl(link.Url))
-            {
-                link.Url = "#unsafe-link";
-            }
-        }
-        return new HtmlString(document.ToHtml(Pipeline));
     }
 
     /// <summary>
