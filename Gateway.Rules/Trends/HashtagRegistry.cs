@@ -19,41 +19,47 @@ public sealed class HashtagRegistry
     public static HashtagRegistry Load(string rulesDirectory) =>
         YamlRuleFile.Read(Path.Combine(rulesDirectory, FileName), file =>
         {
-            file.Keys(file.Root, ["sensitivities", "hashtags"], "section");
-            var sensitivities = new Dictionary<string, Severity>(StringComparer.OrdinalIgnoreCase);
-            foreach (var ((_, name), value) in file.Entries(file.Mapping(file.Root, "sensitivities"), "a sensitivity"))
+            var registry = YamlBinder.Bind<RegistryFile>(file, file.Root, "the hashtag registry");
+            var sensitivities = registry.Sensitivities.ToDictionary(s => s.Key, s => s.Value.Value, StringComparer.OrdinalIgnoreCase);
+            return new HashtagRegistry
             {
-                if (!SeverityNames.TryParse(file.Scalar(value, "a severity"), out var severity))
-                {
-                    throw file.Error(value, "expected block, review, warning or info");
-                }
-                if (AtLeastReview.Contains(name, StringComparer.OrdinalIgnoreCase) && severity < Severity.Review)
-                {
-                    throw file.Error(value, $"'{name}' needs at least review: a brand riding such a hashtag needs a second opinion");
-                }
-                sensitivities[name] = severity;
-            }
-            foreach (var required in AtLeastReview.Where(r => !sensitivities.ContainsKey(r)))
-            {
-                throw file.Error(file.Root, $"sensitivities must list '{required}'");
-            }
-            var hashtags = new List<Trend>();
-            if (YamlRuleFile.Child(file.Root, "hashtags") is { } list)
-            {
-                foreach (var item in file.AsSequence(list, "hashtags (entries with tag, context and sensitivity)").Children)
-                {
-                    var entry = file.AsMapping(item, "each hashtag (tag, context, sensitivity)");
-                    file.Keys(entry, ["tag", "context", "sensitivity", "keywords"]);
-                    string Field(string name) => YamlRuleFile.Child(entry, name) is { } node ? file.Scalar(node, name) : throw file.Error(entry, $"missing '{name}'");
-                    var sensitivity = Field("sensitivity");
-                    if (!sensitivities.ContainsKey(sensitivity))
-                    {
-                        throw file.Error(YamlRuleFile.Child(entry, "sensitivity")!, $"unknown sensitivity '{sensitivity}' (listed under sensitivities: {string.Join(", ", sensitivities.Keys)})");
-                    }
-                    var keywords = YamlRuleFile.Child(entry, "keywords") is { } k ? file.Strings(k, "keywords").Select(w => w.Value).ToArray() : [];
-                    hashtags.Add(new Trend(Trend.Key(Field("tag")), Field("context"), sensitivity.ToLowerInvariant(), keywords, null, "registry"));
-                }
-            }
-            return new HashtagRegistry { Sensitivities = sensitivities, Hashtags = hashtags };
+                Sensitivities = sensitivities,
+                Hashtags = registry.Hashtags.Select(h => new Trend(Trend.Key(h.Tag), h.Context, h.Sensitivity.Value.ToLowerInvariant(), h.Keywords, null, "registry")).ToArray(),
+            };
         });
+
+    private sealed record RegistryFile : IYamlChecked
+    {
+        public required IReadOnlyDictionary<string, Located<Severity>> Sensitivities { get; init; }
+        public IReadOnlyList<RegistryEntry> Hashtags { get; init; } = [];
+
+        public object Check(YamlRuleFile file, YamlMappingNode node)
+        {
+            foreach (var (name, severity) in Sensitivities)
+            {
+                if (AtLeastReview.Contains(name, StringComparer.OrdinalIgnoreCase) && severity.Value < Severity.Review)
+                {
+                    throw file.Error(severity.Node, $"'{name}' needs at least review: a brand riding such a hashtag needs a second opinion");
+                }
+            }
+            foreach (var required in AtLeastReview.Where(r => !Sensitivities.Keys.Contains(r, StringComparer.OrdinalIgnoreCase)))
+            {
+                throw file.Error(node, $"sensitivities must list '{required}'");
+            }
+            foreach (var entry in Hashtags.Where(h => !Sensitivities.Keys.Contains(h.Sensitivity.Value, StringComparer.OrdinalIgnoreCase)))
+            {
+                throw file.Error(entry.Sensitivity.Node, $"unknown sensitivity '{entry.Sensitivity.Value}' (listed under sensitivities: {string.Join(", ", Sensitivities.Keys)})");
+            }
+            return this;
+        }
+    }
+
+    /// <summary>One hashtag known for good: its tag, what it means, how sensitive it is, words that signal it without the tag.</summary>
+    private sealed record RegistryEntry
+    {
+        public required string Tag { get; init; }
+        public required string Context { get; init; }
+        public required Located<string> Sensitivity { get; init; }
+        public IReadOnlyList<string> Keywords { get; init; } = [];
+    }
 }

@@ -98,7 +98,7 @@ public sealed partial class RuleFileMutationTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("hashtags.yml", "\nhashtags:", "\nhashtagz:", "unknown section 'hashtagz'")]
+    [InlineData("hashtags.yml", "\nhashtags:", "\nhashtagz:", "unknown key 'hashtagz' (expected sensitivities, hashtags)")]
     [InlineData("hashtags.yml", "    sensitivity: violence\n", "    sensitivity: violence\n    colour: red\n", "unknown key 'colour'")]
     [InlineData("hashtags.yml", "    keywords: [", "    keyword: [", "unknown key 'keyword'")]
     [InlineData("tripwires.yml", "\nbrands:", "\nbrand:", "unknown section 'brand'")]
