@@ -107,6 +107,10 @@ public sealed class IndexModel(PostStore posts, PostAccess access, AccountStore 
         var fetched = Request.Headers["X-Requested-With"] == "fetch";
         try
         {
+            if (!IsEditor)
+            {
+                throw ProblemException.Forbidden("Only editors and admins move posts.");
+            }
             var iso = Display.ToIso(to, Zone) ?? throw ProblemException.BadRequest("Pick the day and time to move the post to.");
             var moved = await service.RescheduleAsync(id ?? "", new ReschedulePost(iso), Me, ct);
             var frozen = moved.Frozen is null ? "" : " The account is frozen: it will be held until the freeze is lifted.";
