@@ -129,7 +129,7 @@ public sealed class PostService(
         }
         var now = time.GetUtcNow();
         var scheduledAt = request?.ScheduledAt is { } text && !string.IsNullOrWhiteSpace(text) ? ValidTime(text)
-            : post.Untimed ? throw ProblemException.BadRequest($"The draft has no time yet: submit it with one, e.g. {{\"scheduledAt\": \"{now.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}\"}}.")
+            : post.Untimed ? throw ProblemException.BadRequest($"The draft has no time yet: give it one by editing it, or submit it with 'scheduledAt' (e.g. {now.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}).")
             : post.ScheduledAt < now - PastTolerance ? throw ProblemException.BadRequest(
                 $"The draft's time {post.ScheduledAt:O} has passed (now is {now:O}): submit it with a new 'scheduledAt'.")
             : post.ScheduledAt < now ? now : post.ScheduledAt;
