@@ -51,6 +51,28 @@ public abstract class PostGroupTests(Engine engine)
     }
 
     [Fact]
+    public async Task Each_post_of_a_group_is_checked_in_its_accounts_language()
+    {
+        using var gateway = new TestGateway(engine: engine);
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme-en", network: "mastodon");
+        var de = await admin.PostJsonAsync("/api/accounts", new { id = "acme-de", network = "mastodon", kind = "brand", language = "de", editors = Array.Empty<string>() });
+        Assert.Equal(HttpStatusCode.Created, de.StatusCode);
+
+        var created = await (await admin.PostJsonAsync("/api/posts", new
+        {
+            accounts = new[] { "acme-en", "acme-de" },
+            body = "Our spring range is here, with lighter jackets for the city and fresh colours for the garden.",
+            scheduledAt = DateTimeOffset.UtcNow.AddDays(1).ToString("O"),
+        })).ReadJsonAsync();
+        var rules = created.GetProperty("posts").EnumerateArray().ToDictionary(
+            p => p.GetProperty("account").GetString()!,
+            p => p.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("rule").GetString()!).ToArray());
+        Assert.Contains("account.language", rules["acme-de"]);
+        Assert.DoesNotContain("account.language", rules["acme-en"]);
+    }
+
+    [Fact]
     public async Task A_group_is_made_whole_or_not_at_all()
     {
         using var gateway = new TestGateway(engine: engine);
