@@ -6,6 +6,7 @@ using Gateway.Benchmarks;
 // dotnet run -c Release --project Gateway.Benchmarks -- reconcile [posts] [stranded]
 // dotnet run -c Release --project Gateway.Benchmarks -- corpus FILE.jsonl [rounds]
 // dotnet run -c Release --project Gateway.Benchmarks -- --filter '*Freeze*'
+// dotnet run -c Release --project Gateway.Benchmarks -- --filter "*Compose*"
 var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 string[] database = Option("--postgres") is { } connection

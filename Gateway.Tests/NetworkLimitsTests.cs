@@ -26,19 +26,49 @@ public sealed class NetworkLimitsTests
         Assert.Equal(limit, Shipped.For(network)?.Limit);
 
     [Fact]
-    public void Bluesky_counts_graphemes_and_x_counts_links_as_23()
+    public void Bluesky_counts_graphemes_mastodon_code_points_and_x_weighs_them_and_counts_links_as_23()
     {
-        var family = "👨‍👩‍👧‍👦"; // one grapheme, seven code points
+        var family = "👨‍👩‍👧‍👦"; // one grapheme, seven code points: four emoji (2 each on X) and three joiners (1 each)
         Assert.Equal(1, Shipped.For("bluesky")!.Measure(family, out _));
-        Assert.Equal(7, Shipped.For("x")!.Measure(family, out _));
+        Assert.Equal(7, Shipped.For("mastodon")!.Measure(family, out _));
+        Assert.Equal(11, Shipped.For("x")!.Measure(family, out _));
         Assert.Equal(23 + 4, Shipped.For("x")!.Measure("See https://example.com/" + new string('p', 200), out _));
+    }
+
+    // Cases of twitter-text's conformance suite (conformance/tests/validate.yml, WeightedTweetsCounterTest).
+    [Theory]
+    [InlineData("Hi http://test.co", 26, -1)]
+    [InlineData("😷👾😡🔥💩", 10, -1)]
+    [InlineData("🙋🏽👨‍🎤", 9, -1)]                 // emoji 2, skin tone 2, the joiner 1
+    [InlineData("A\u0301B", 2, -1)]                // Á written as A and a combining accent: one character after NFC
+    [InlineData("— – ‘’ “” ′″", 12, -1)]            // general punctuation in X's ranges counts 1
+    [InlineData("… •", 5, -1)]                      // and outside them 2
+    public void X_weighs_as_twitter_text_does(string text, int length, int cut)
+    {
+        text = System.Text.RegularExpressions.Regex.Unescape(text);
+        Assert.Equal(length, Shipped.For("x")!.Measure(text, out var at));
+        Assert.Equal(cut, at);
+    }
+
+    [Fact]
+    public void X_takes_140_cjk_characters_or_emoji_where_it_takes_280_letters()
+    {
+        var x = Shipped.For("x")!;
+        var poem = string.Concat(Enumerable.Repeat("故人西辞黄鹤楼，烟花三月下扬州。", 10)); // 160 characters
+        Assert.Equal(320, x.Measure(poem, out var cut));
+        Assert.Equal(140, cut);
+        var masks = string.Concat(Enumerable.Repeat("😷", 160));
+        Assert.Equal(320, x.Measure(masks, out cut));
+        Assert.Equal(280, cut); // UTF-16 offset: the 141st emoji
+        Assert.Equal(323, x.Measure("the" + poem, out cut));
+        Assert.Equal(141, cut);
     }
 
     [Theory]
     [InlineData("See http://localhost:8080/preview/abcdefghijklmnopqrstuvwxyz", 4 + 23)]
     [InlineData("(http://[::1]/abcdefghijklmnopqrstuvwxyz).", 1 + 23 + 2)]       // the closing ")." is the sentence's
     [InlineData("http://2130706433/abcdefghijklmnopqrstuvwxyz!", 23 + 1)]
-    [InlineData("`http://localhost/abcdefghijklmnopqrstuvwxyz` 🌷", 1 + 23 + 1 + 1 + 1)] // the network sees code as text
+    [InlineData("`http://localhost/abcdefghijklmnopqrstuvwxyz` 🌷", 1 + 23 + 1 + 1 + 2)] // the network sees code as text; an emoji weighs 2
     [InlineData("[here](https://bücher.de/abcdefghijklmnopqrstuvwxyz)", 7 + 23 + 1)]
     [InlineData("www.d.example", 13)]                                            // no scheme: counted as written
     [InlineData("e.g. v1.2, 3.5 km, example.com", 30)]

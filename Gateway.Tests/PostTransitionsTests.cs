@@ -32,9 +32,20 @@ public sealed class PostTransitionsTests
     public void Statuses_have_their_exact_api_names()
     {
         Assert.Equal(
-            ["pending_review", "scheduled", "blocked", "held", "publishing", "published", "failed", "rejected", "expired", "cancelled"],
+            ["pending_review", "scheduled", "blocked", "held", "publishing", "published", "failed", "rejected", "expired", "cancelled", "draft"],
             Enum.GetValues<PostStatus>().Select(PostTransitions.Name));
         Assert.Equal(PostStatus.PendingReview, PostTransitions.Parse("pending_review"));
+    }
+
+    [Fact]
+    public void A_draft_leaves_only_by_its_checks_or_a_cancel_and_nothing_becomes_one_again()
+    {
+        Assert.Equal([PostStatus.PendingReview, PostStatus.Scheduled, PostStatus.Blocked, PostStatus.Cancelled, PostStatus.Draft],
+            Enum.GetValues<PostStatus>().Where(s => PostTransitions.IsAllowed(PostStatus.Draft, s)));
+        Assert.Equal([PostStatus.Draft], Enum.GetValues<PostStatus>().Where(s => PostTransitions.IsAllowed(s, PostStatus.Draft)));
+        Assert.True(PostTransitions.IsEditable(PostStatus.Draft));
+        var draft = new Post("p", "a", "eve", "Hi", PostStatus.Draft, null, DateTimeOffset.UnixEpoch, [], DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null, null, 1);
+        Assert.Null(draft.TriggerAt); // never waits in Quartz
     }
 
     [Fact]

@@ -132,7 +132,7 @@ public sealed class BareUrlsTests
     [Fact]
     public void A_url_in_generated_prose_is_found_exactly_by_the_link_check_and_the_length_counter()
     {
-        var x = new NetworkLimit("x", int.MaxValue, CountGraphemes: false, UrlLength: 23);
+        var x = new NetworkLimit("x", int.MaxValue, LengthUnit.CodePoints, UrlLength: 23);
         Post.Sample(post =>
         {
             var link = Assert.Single(LinkExtractor.Extract(post.Body));

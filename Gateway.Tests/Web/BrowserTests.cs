@@ -292,14 +292,14 @@ public sealed class BrowserTests(BrowserFixture fixture, ITestOutputHelper outpu
     }
 
     /// <summary>No script errors and no console errors: the pages work under their own CSP.</summary>
-    private static void AssertClean(BrowserSession session)
+    internal static void AssertClean(BrowserSession session)
     {
         Assert.True(session.PageErrors.Count == 0, "page errors: " + string.Join(" | ", session.PageErrors));
         Assert.True(session.ConsoleErrors.Count == 0, "console errors: " + string.Join(" | ", session.ConsoleErrors));
     }
 
     /// <summary>Tomorrow at a wall-clock time in the browser's zone: the text for the field and the instant it means.</summary>
-    private static (string Local, DateTimeOffset Utc) Tomorrow(int hour, int minute)
+    internal static (string Local, DateTimeOffset Utc) Tomorrow(int hour, int minute)
     {
         var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, BrowserZone);
         var wall = today.Date.AddDays(1).AddHours(hour).AddMinutes(minute);
@@ -307,7 +307,7 @@ public sealed class BrowserTests(BrowserFixture fixture, ITestOutputHelper outpu
         return (wall.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture), instant);
     }
 
-    private static string PostId(BrowserSession session)
+    internal static string PostId(BrowserSession session)
     {
         var path = session.PathNow;
         Assert.StartsWith("/posts/", path);

@@ -92,6 +92,11 @@ public static class Endpoints
         var posts = api.MapGroup("/posts");
         posts.MapPost("/", async (SubmitPost request, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
         {
+            if (request.Accounts is not null)
+            {
+                var group = await service.SubmitGroupAsync(request, user.ToUser(), ct);
+                return Results.Created($"/api/groups/{group.Group}", group);
+            }
             var post = await service.SubmitAsync(request, user.ToUser(), ct);
             return Results.Created($"/api/posts/{post.Id}", post);
         }).RequireAuthorization(Policies.Editor);
@@ -107,6 +112,8 @@ public static class Endpoints
             Results.Ok(await service.RescheduleAsync(id, request, user.ToUser(), ct))).RequireAuthorization(Policies.Editor);
         posts.MapDelete("/{id}", async (string id, PostService service, ClaimsPrincipal user, CancellationToken ct) =>
             Results.Ok(await service.CancelAsync(id, user.ToUser(), ct))).RequireAuthorization(Policies.Editor);
+
+        DraftEndpoints.Map(api);
 
         posts.MapPost("/{id}/reviews", async (string id, ReviewRequest request, ReviewService service, ClaimsPrincipal user, CancellationToken ct) =>
             Results.Ok(await service.ReviewAsync(id, request, user.ToUser(), ct))).RequireAuthorization(Policies.Reviewer);

@@ -6,6 +6,8 @@ namespace Gateway.Posts;
 /// <param name="Unconfirmed">Held because a send was interrupted: the network may or may not have it.</param>
 /// <param name="PublishRef">The post's id on its network, once published.</param>
 /// <param name="PublishUrl">Where the published post can be seen, when the network says.</param>
+/// <param name="Group">Links the posts written once for several accounts (<c>POST /api/posts</c> with <c>accounts</c>).</param>
+/// <param name="Untimed">A draft saved without a time: <see cref="ScheduledAt"/> is when it was saved, for ordering only.</param>
 public sealed record Post(
     string Id,
     string Account,
@@ -23,7 +25,9 @@ public sealed record Post(
     int RequiredApprovals = 0,
     bool CrisisStatement = false,
     bool Unconfirmed = false,
-    string? PublishUrl = null)
+    string? PublishUrl = null,
+    string? Group = null,
+    bool Untimed = false)
 {
     /// <summary>Set on submit and edit answers when the account is frozen: the post is accepted but not released.</summary>
     public Freeze.Freeze? Frozen { get; init; }

@@ -30,4 +30,7 @@ public sealed record PostChange(string PostId, PostStatus To, string Actor, stri
 
     /// <summary>The post is held because a send was interrupted: whether the network has it is not known. Any later change clears it.</summary>
     public bool Unconfirmed { get; init; }
+
+    /// <summary>Whether the post still lacks a time (a draft saved without one); null leaves it as it is.</summary>
+    public bool? Untimed { get; init; }
 }

@@ -1,8 +1,17 @@
 namespace Gateway.Posts;
 
 /// <summary><c>POST /api/posts</c>. <c>scheduledAt</c> omitted means "as soon as it passes its checks".
-/// <c>crisisStatement</c> (admins, during a freeze of the account): goes out at once when a second person approves it.</summary>
-public sealed record SubmitPost(string? Account, string? Body, string? ScheduledAt, bool CrisisStatement = false);
+/// <c>crisisStatement</c> (admins, during a freeze of the account): goes out at once when a second person approves it.
+/// <c>accounts</c> instead of <c>account</c>: one post per account, linked by a group id. <c>draft</c>: saved and
+/// checked, not scheduled (its time may be empty or past) until <c>POST /api/posts/{id}/submit</c>.</summary>
+public sealed record SubmitPost(string? Account, string? Body, string? ScheduledAt, bool CrisisStatement = false,
+    IReadOnlyList<string>? Accounts = null, bool Draft = false);
+
+/// <summary><c>POST /api/posts/{id}/submit</c>: a draft goes on the usual path, at its own time or this one.</summary>
+public sealed record SubmitDraft(string? ScheduledAt);
+
+/// <summary>The posts written once for several accounts: <c>201</c> of a group submit, <c>GET /api/groups/{id}</c>.</summary>
+public sealed record PostGroup(string Group, IReadOnlyList<Post> Posts);
 
 /// <summary><c>POST /api/posts/release</c>: held (or expired, failed) posts get new times, spaced apart so they never burst out.</summary>
 public sealed record ReleasePosts(IReadOnlyList<string>? Ids, string? ScheduledAt, int SpacingMinutes = 0);

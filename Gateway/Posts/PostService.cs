@@ -27,8 +27,15 @@ public sealed class PostService(
     // A submit that took a moment to type may name a time a few seconds gone; anything older is a mistake.
     private static readonly TimeSpan PastTolerance = TimeSpan.FromMinutes(1);
 
+    // A group is written by a person for the accounts they handle; more than this is a mistake or a script gone wrong.
+    private const int MaxGroup = 50;
+
     public async Task<Post> SubmitAsync(SubmitPost request, User author, CancellationToken cancellationToken)
     {
+        if (request.Accounts is not null)
+        {
+            throw ProblemException.BadRequest("Give 'account' for one account or 'accounts' for several, not both.");
+        }
         var account = await WritableAccountAsync(request.Account, author, cancellationToken);
         var body = ValidBody(request.Body);
         var frozen = (await freezes.GetAsync(cancellationToken)).Covering(account.Id);
@@ -38,16 +45,124 @@ public sealed class PostService(
                 ? ProblemException.Forbidden("Only admins submit crisis statements.")
                 : ProblemException.BadRequest($"Account '{account.Id}' is not frozen: a crisis statement is for a freeze; submit an ordinary post.");
         }
+        if (request.CrisisStatement && request.Draft)
+        {
+            throw ProblemException.BadRequest("A crisis statement is not saved as a draft: it goes to review as soon as it is written.");
+        }
         // A statement goes out the moment it is approved; its time is when it was written.
-        var scheduledAt = request.CrisisStatement ? time.GetUtcNow() : ValidTime(request.ScheduledAt);
-        var (findings, demanded) = await AssessAsync(body, account, scheduledAt, author.Name, cancellationToken);
-        var outcome = FourEyes.Decide(findings, demanded, request.CrisisStatement);
-        var now = time.GetUtcNow();
-        var post = new Post(Guid.CreateVersion7().ToString("N"), account.Id, author.Name, body, outcome.Status, outcome.Reason, scheduledAt,
-            findings, now, now, null, null, 1, outcome.RequiredApprovals, request.CrisisStatement);
+        var (scheduledAt, untimed) = request.CrisisStatement ? (time.GetUtcNow(), false) : request.Draft ? DraftTime(request.ScheduledAt) : (ValidTime(request.ScheduledAt), false);
+        var post = await NewPostAsync(account, author, body, scheduledAt, untimed, request.Draft, request.CrisisStatement, null, cancellationToken);
         await queue.SubmitAsync(post, cancellationToken);
         return post with { Frozen = frozen };
     }
+
+    /// <summary>
+    /// One post per account, linked by a new group id, each checked, reviewed and frozen as its own account says.
+    /// Every account, the body and the time are validated before any post is made: all are created or none.
+    /// </summary>
+    public async Task<PostGroup> SubmitGroupAsync(SubmitPost request, User author, CancellationToken cancellationToken)
+    {
+        if (request.Account is not null)
+        {
+            throw ProblemException.BadRequest("Give 'account' for one account or 'accounts' for several, not both.");
+        }
+        if (request.CrisisStatement)
+        {
+            throw ProblemException.BadRequest("A crisis statement goes to one frozen account at a time: use 'account'.");
+        }
+        if (request.Accounts is not { Count: > 0 and <= MaxGroup } ids)
+        {
+            throw ProblemException.BadRequest($"'accounts' must list 1 to {MaxGroup} account ids.");
+        }
+        if (ids.Select(i => i.Trim()).GroupBy(i => i, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw ProblemException.BadRequest($"'accounts' names '{twice.Key}' more than once.");
+        }
+        var targets = new List<Account>();
+        foreach (var id in ids)
+        {
+            targets.Add(await WritableAccountAsync(id, author, cancellationToken));
+        }
+        var body = ValidBody(request.Body);
+        var (scheduledAt, untimed) = request.Draft ? DraftTime(request.ScheduledAt) : (ValidTime(request.ScheduledAt), false);
+        var group = Guid.CreateVersion7().ToString("N");
+        var freeze = await freezes.GetAsync(cancellationToken);
+        var batch = new List<Post>();
+        foreach (var account in targets)
+        {
+            var post = await NewPostAsync(account, author, body, scheduledAt, untimed, request.Draft, false, group, cancellationToken);
+            batch.Add(post with { Frozen = freeze.Covering(account.Id) });
+        }
+        await queue.SubmitAsync(batch, cancellationToken);
+        return new PostGroup(group, batch);
+    }
+
+    /// <summary>The posts of a group that <paramref name="user"/> may read: 404 when there is no such group.</summary>
+    public async Task<PostGroup> GroupAsync(string group, User user, CancellationToken cancellationToken)
+    {
+        var members = await posts.GroupAsync(group, cancellationToken);
+        if (members.Count == 0)
+        {
+            throw ProblemException.NotFound($"No group with id '{group}'.");
+        }
+        var readable = new List<Post>();
+        foreach (var post in members)
+        {
+            if (await accounts.GetAsync(post.Account, cancellationToken) is { } account && PostAccess.MayRead(user, account))
+            {
+                readable.Add(post);
+            }
+        }
+        return readable.Count > 0
+            ? new PostGroup(group, readable)
+            : throw ProblemException.Forbidden($"{user.Name} is not an editor of any account in group '{group}'.");
+    }
+
+    /// <summary>Sends a draft on the usual path: checked again, to review or scheduled, at its time or a new one.</summary>
+    public async Task<Post> SubmitDraftAsync(string id, SubmitDraft? request, User actor, CancellationToken cancellationToken)
+    {
+        var post = await ExistingAsync(id, cancellationToken);
+        var account = await WritableAccountAsync(post.Account, actor, cancellationToken);
+        if (post.Status != PostStatus.Draft)
+        {
+            throw ProblemException.Conflict($"The post is {PostTransitions.Name(post.Status)}, not a draft: it was submitted already.");
+        }
+        var now = time.GetUtcNow();
+        var scheduledAt = request?.ScheduledAt is { } text && !string.IsNullOrWhiteSpace(text) ? ValidTime(text)
+            : post.Untimed ? throw ProblemException.BadRequest($"The draft has no time yet: give it one by editing it, or submit it with 'scheduledAt' (e.g. {now.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}).")
+            : post.ScheduledAt < now - PastTolerance ? throw ProblemException.BadRequest(
+                $"The draft's time {post.ScheduledAt:O} has passed (now is {now:O}): submit it with a new 'scheduledAt'.")
+            : post.ScheduledAt < now ? now : post.ScheduledAt;
+        var (findings, demanded) = await AssessAsync(post.Body, account, scheduledAt, post.Author, cancellationToken);
+        var outcome = FourEyes.Decide(findings, demanded, post.CrisisStatement);
+        var submitted = await queue.ChangeAsync(new PostChange(id, outcome.Status, actor.Name, "post.submitted", outcome.Reason)
+        {
+            ExpectedFrom = PostStatus.Draft,
+            ScheduledAt = scheduledAt,
+            Findings = findings,
+            RequiredApprovals = outcome.RequiredApprovals,
+            Untimed = false,
+        }, cancellationToken) ?? throw ProblemException.Conflict("The draft changed while you were submitting it; load it again and retry.");
+        return submitted with { Frozen = (await freezes.GetAsync(cancellationToken)).Covering(submitted.Account) };
+    }
+
+    private async Task<Post> NewPostAsync(Account account, User author, string body, DateTimeOffset scheduledAt, bool untimed, bool draft, bool crisisStatement,
+        string? group, CancellationToken cancellationToken)
+    {
+        var (findings, demanded) = await AssessAsync(body, account, scheduledAt, author.Name, cancellationToken);
+        var outcome = FourEyes.Decide(findings, demanded, crisisStatement);
+        var now = time.GetUtcNow();
+        return new Post(Guid.CreateVersion7().ToString("N"), account.Id, author.Name, body, draft ? PostStatus.Draft : outcome.Status,
+            draft ? DraftReason(outcome.Status) : outcome.Reason, scheduledAt, findings, now, now, null, null, 1, outcome.RequiredApprovals,
+            crisisStatement, Group: group, Untimed: untimed);
+    }
+
+    private static string DraftReason(PostStatus onSubmit) =>
+        $"A draft: nothing is scheduled until it is submitted. Submitted as it is, it would be {PostTransitions.Name(onSubmit)}.";
+
+    /// <summary>A draft's time may be missing (then it is checked as of now) or already past: it is not scheduled.</summary>
+    private (DateTimeOffset At, bool Untimed) DraftTime(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? (time.GetUtcNow(), true) : (Iso8601.Parse(text, "scheduledAt"), false);
 
     public async Task<IReadOnlyList<Finding>> PreviewAsync(CheckDraft request, User user, CancellationToken cancellationToken)
     {
@@ -66,17 +181,21 @@ public sealed class PostService(
             throw ProblemException.Conflict($"The post is {PostTransitions.Name(post.Status)}; it can no longer be changed.");
         }
         var body = request.Body is null ? post.Body : ValidBody(request.Body);
-        var scheduledAt = request.ScheduledAt is null ? post.ScheduledAt : ValidTime(request.ScheduledAt);
+        var draft = post.Status == PostStatus.Draft; // an edited draft stays a draft, its time still free
+        var (scheduledAt, untimed) = request.ScheduledAt is null ? (post.Untimed ? time.GetUtcNow() : post.ScheduledAt, post.Untimed)
+            : draft ? DraftTime(request.ScheduledAt) : (ValidTime(request.ScheduledAt), false);
         var (findings, demanded) = await AssessAsync(body, account, scheduledAt, post.Author, cancellationToken);
         var reviewed = FourEyes.InReview(post.Status) || await reviews.AnyAsync(id, cancellationToken);
         var outcome = FourEyes.Decide(findings, demanded, post.CrisisStatement, reviewed ? post.RequiredApprovals : null);
-        var changed = await queue.ChangeAsync(new PostChange(id, outcome.Status, actor.Name, "post.edited", outcome.Reason)
+        var changed = await queue.ChangeAsync(new PostChange(id, draft ? PostStatus.Draft : outcome.Status, actor.Name, "post.edited",
+            draft ? DraftReason(outcome.Status) : outcome.Reason)
         {
             ExpectedFrom = post.Status,
             Body = body,
             ScheduledAt = scheduledAt,
             Findings = findings,
             RequiredApprovals = outcome.RequiredApprovals,
+            Untimed = untimed,
         }, cancellationToken) ?? throw ProblemException.Conflict("The post changed while you were editing it; load it again and retry.");
         await reviews.VoidOutdatedAsync(id, changed.ContentHash, time.GetUtcNow(), cancellationToken);
         return changed with { Frozen = (await freezes.GetAsync(cancellationToken)).Covering(changed.Account) };

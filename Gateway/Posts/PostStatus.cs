@@ -13,4 +13,6 @@ public enum PostStatus
     Rejected,
     Expired,
     Cancelled,
+    /// <summary>Saved to finish later: checked, never triggered, never published until submitted.</summary>
+    Draft,
 }

@@ -16,7 +16,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         """
         id, account_id AS Account, author, body, status, status_reason AS StatusReason, scheduled_at AS ScheduledAt,
         findings, created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt, publish_ref AS PublishRef, publish_url AS PublishUrl, version, required_approvals AS RequiredApprovals,
-        crisis_statement AS CrisisStatement, unconfirmed
+        crisis_statement AS CrisisStatement, unconfirmed, group_id AS GroupId, untimed
         """;
 
     public Task InsertAsync(Post post, CancellationToken cancellationToken = default) =>
@@ -31,19 +31,20 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
     {
         await c.ExecuteAsync(
             """
-            INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals, crisis_statement, trigger_at)
-            VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals, @CrisisStatement, @triggerAt)
+            INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals, crisis_statement, trigger_at, group_id, untimed)
+            VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals, @CrisisStatement, @triggerAt, @Group, @Untimed)
             """,
             new
             {
                 post.Id, post.Account, post.Author, post.Body, status = PostTransitions.Name(post.Status), post.StatusReason,
                 post.ScheduledAt, findings = Serialize(post.Findings), post.CreatedAt, post.UpdatedAt, post.Version, post.RequiredApprovals, post.CrisisStatement,
+                post.Group, post.Untimed,
                 triggerAt = post.TriggerAt is { } at ? UtcTimeHandler.ToText(at) : null,
             }, t);
         await AddContributorAsync(c, t, post.Id, post.Author);
-        await audit.AppendAsync(c, t, post.Author, "post.submitted", post.Id, new
+        await audit.AppendAsync(c, t, post.Author, post.Status == PostStatus.Draft ? "post.drafted" : "post.submitted", post.Id, new
         {
-            post.Account, post.CrisisStatement, status = PostTransitions.Name(post.Status), post.StatusReason, post.ScheduledAt,
+            post.Account, post.Group, post.CrisisStatement, status = PostTransitions.Name(post.Status), post.StatusReason, post.ScheduledAt,
             findings = post.Findings.Select(f => f.Rule).Distinct(),
         });
         if (Notifier.ForChange(null, post, "post.submitted") is { } notification)
@@ -123,6 +124,15 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
             new { freezeId, held = PostTransitions.Name(PostStatus.Held) }, cancellationToken: cancellationToken))).AsList();
     }
 
+    /// <summary>The posts of one group (written once for several accounts), in account order.</summary>
+    public async Task<IReadOnlyList<Post>> GroupAsync(string group, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PostRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM posts WHERE group_id = @group ORDER BY account_id, id", new { group }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToPost()).ToArray();
+    }
+
     /// <summary>Held posts whose interrupted send the network may still confirm.</summary>
     public Task<IReadOnlyList<Post>> UnconfirmedAsync(CancellationToken cancellationToken = default) =>
         QueryAsync("status = @held AND unconfirmed = 1", new { held = PostTransitions.Name(PostStatus.Held) }, cancellationToken);
@@ -174,6 +184,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 publish_url = COALESCE(@PublishUrl, publish_url),
                 required_approvals = COALESCE(@RequiredApprovals, required_approvals),
                 unconfirmed = @Unconfirmed,
+                untimed = COALESCE(@untimed, untimed),
                 publishing_node = @Node,
                 held_for = @HeldFor,
                 trigger_at = @triggerAt
@@ -186,6 +197,8 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 findings = change.Findings is null ? null : Serialize(change.Findings),
                 change.PublishedAt, change.PublishRef, change.PublishUrl, change.RequiredApprovals, current.Version,
                 change.Unconfirmed, change.Node, change.HeldFor,
+                // An int, not a bool?: a null bool would reach PostgreSQL typed boolean, which COALESCE cannot mix with the integer column.
+                untimed = change.Untimed is { } u ? (u ? 1 : 0) : (int?)null,
                 triggerAt = (current with { Status = change.To, ScheduledAt = change.ScheduledAt ?? current.ScheduledAt }).TriggerAt is { } at
                     ? UtcTimeHandler.ToText(at) : null,
             }, transaction, cancellationToken: cancellationToken));
@@ -258,10 +271,12 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         public int RequiredApprovals { get; init; }
         public bool CrisisStatement { get; init; }
         public bool Unconfirmed { get; init; }
+        public string? GroupId { get; init; }
+        public bool Untimed { get; init; }
 
         public Post ToPost() => new(
             Id, Account, Author, Body, PostTransitions.Parse(Status), StatusReason, ScheduledAt,
             JsonSerializer.Deserialize<Finding[]>(Findings, JsonDefaults.Options)!,
-            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals, CrisisStatement, Unconfirmed, PublishUrl);
+            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals, CrisisStatement, Unconfirmed, PublishUrl, GroupId, Untimed);
     }
 }

@@ -24,6 +24,8 @@ public static class PostTransitions
         [PostStatus.Expired] = [.. CheckOutcomes, PostStatus.Cancelled],
         [PostStatus.Published] = [],
         [PostStatus.Cancelled] = [],
+        // A draft stays one through edits; submitting it lets the checks decide, as a first submit does.
+        [PostStatus.Draft] = [PostStatus.Draft, .. CheckOutcomes, PostStatus.Cancelled],
     };
 
     public static bool IsAllowed(PostStatus from, PostStatus to) => Allowed[from].Contains(to);

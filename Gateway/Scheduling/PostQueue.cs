@@ -20,6 +20,24 @@ public sealed class PostQueue(Database database, PostStore posts, PostScheduler 
         return post;
     }
 
+    /// <summary>Inserts several posts in one commit (a group: all or none), then gives each its trigger.</summary>
+    public async Task<IReadOnlyList<Post>> SubmitAsync(IReadOnlyList<Post> batch, CancellationToken cancellationToken)
+    {
+        await database.InTransactionAsync(async (c, t) =>
+        {
+            foreach (var post in batch)
+            {
+                await posts.InsertAsync(c, t, post);
+            }
+            return true;
+        }, cancellationToken);
+        foreach (var post in batch)
+        {
+            await scheduler.SyncAsync(post, cancellationToken);
+        }
+        return batch;
+    }
+
     /// <summary>Applies <paramref name="change"/> (null when a precondition no longer holds) and the trigger that goes with it.</summary>
     public async Task<Post?> ChangeAsync(PostChange change, CancellationToken cancellationToken)
     {

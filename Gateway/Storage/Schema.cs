@@ -204,5 +204,12 @@ public static class Schema
         """
         ALTER TABLE trends ADD COLUMN topic TEXT NULL;
         """,
+        // Posts written once for several accounts share a group id; a draft may be saved without a time (untimed:
+        // scheduled_at then holds when it was saved, for ordering, and nothing is scheduled).
+        """
+        ALTER TABLE posts ADD COLUMN group_id TEXT NULL;
+        ALTER TABLE posts ADD COLUMN untimed INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX ix_posts_group ON posts (group_id);
+        """,
     ];
 }

@@ -64,9 +64,83 @@
     }
     form.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(run, 400);
+      timer = setTimeout(run, 250);
     });
     if (form.querySelector("textarea").value) { run(); }
+  }
+
+  // Calendars: a post's "Move" form, and dragging a post onto another day, both post to the page's Move handler (the
+  // API's reschedule path) with fetch; a refusal is written by the post, a move reloads the page to show it in place.
+  function calendar() {
+    var forms = document.querySelectorAll("form.move-form");
+    if (!forms.length) { return; }
+    function move(form, undo) {
+      var slot = form.closest(".slot");
+      var result = slot.querySelector(".move-result");
+      result.className = "move-result";
+      result.textContent = "Moving…";
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" },
+        redirect: "error"
+      }).then(function (response) {
+        return response.json().then(function (answer) { return { ok: response.ok, message: answer.message }; });
+      }).then(function (result_) {
+        if (result_.ok) {
+          window.location.reload();
+          return;
+        }
+        if (undo) { undo(); }
+        result.className = "move-result refused";
+        result.textContent = result_.message; // textContent: the server's words stay text
+      }).catch(function () {
+        if (undo) { undo(); }
+        result.className = "move-result refused";
+        result.textContent = "Not moved: the gateway did not answer. Are you still signed in?";
+      });
+    }
+    forms.forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        move(form, null);
+      });
+    });
+    var dragged = null;
+    document.querySelectorAll(".slot[draggable='true']").forEach(function (slot) {
+      slot.addEventListener("dragstart", function (event) {
+        dragged = slot;
+        event.dataTransfer.effectAllowed = "move";
+        event.dataTransfer.setData("text/plain", slot.getAttribute("data-post"));
+        slot.classList.add("dragging");
+      });
+      slot.addEventListener("dragend", function () {
+        slot.classList.remove("dragging");
+        dragged = null;
+      });
+    });
+    document.querySelectorAll("[data-day]").forEach(function (day) {
+      day.addEventListener("dragover", function (event) {
+        if (dragged) {
+          event.preventDefault();
+          day.classList.add("drop-target");
+        }
+      });
+      day.addEventListener("dragleave", function () { day.classList.remove("drop-target"); });
+      day.addEventListener("drop", function (event) {
+        event.preventDefault();
+        day.classList.remove("drop-target");
+        var slot = dragged;
+        var from = slot && slot.parentNode;
+        if (!slot || from === day) { return; }
+        var next = slot.nextSibling;
+        var form = slot.querySelector("form.move-form");
+        form.querySelector("input[name='to']").value = day.getAttribute("data-day") + "T" + slot.getAttribute("data-time");
+        day.appendChild(slot); // shown where it was dropped while the server decides; put back if refused
+        move(form, function () { from.insertBefore(slot, next); });
+      });
+    });
   }
 
   // Select-all for bulk actions on held posts.
@@ -98,6 +172,7 @@
     localTimes(document);
     confirmations();
     liveCheck();
+    calendar();
     selectAll();
   });
 })();

@@ -8,14 +8,24 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Gateway.Web.Pages;
 
-/// <summary>Writing a post, or changing one: findings come live from the same checks the queue runs.</summary>
-public sealed class ComposeModel(PostService service, PostAccess access, AccountStore accounts, FreezeStore freezes) : GatewayPage
+/// <summary>
+/// Writing a post for one or several accounts, or changing one: findings, counters and network previews come live from
+/// the same checks the queue runs. A draft is saved without being scheduled and submitted from here or its page.
+/// </summary>
+public sealed class ComposeModel(PostService service, PostAccess access, AccountStore accounts, FreezeStore freezes, Rules.NetworkLimits limits) : GatewayPage
 {
+    public const string DraftIntent = "draft";
+
     [BindProperty(SupportsGet = true)]
     public string? Id { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? Account { get; set; }
+    /// <summary>The chosen accounts (<c>account</c>, repeated): one post each, a group when there are several.</summary>
+    [BindProperty(SupportsGet = true, Name = "account")]
+    public List<string> Chosen { get; set; } = [];
+
+    /// <summary>Which button sent the form: <see cref="DraftIntent"/> saves a draft, anything else submits.</summary>
+    [BindProperty]
+    public string? Intent { get; set; }
 
     /// <summary>As typed in a <c>datetime-local</c> field, in the reader's zone.</summary>
     [BindProperty]
@@ -39,6 +49,8 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
 
     public bool IsEdit => Id is not null;
 
+    public bool IsDraft => Existing?.Status == PostStatus.Draft;
+
     /// <summary>Before every handler: a post being edited is loaded only for a reader of it, so no form shows another account's text.</summary>
     [NonHandler] // not a handler named "HandlerExecution" for the HTTP method "PAGE", which Razor Pages would otherwise make of it
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
@@ -54,39 +66,68 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
     {
         if (Existing is { } post)
         {
-            (Account, Body, ScheduledAt) = (post.Account, post.Body, Display.ToLocalInput(post.ScheduledAt, Zone));
+            (Chosen, Body, ScheduledAt) = ([post.Account], post.Body, post.Untimed ? "" : Display.ToLocalInput(post.ScheduledAt, Zone));
             OriginalScheduledAt = ScheduledAt;
         }
     }
 
     public Task<IActionResult> OnPostAsync(CancellationToken ct) => AttemptAsync(async () =>
     {
-        var post = IsEdit
-            ? await service.EditAsync(Id!, new EditPost(Body ?? "", ScheduledAt == OriginalScheduledAt ? null : Display.ToIso(ScheduledAt, Zone)), Me, ct)
-            : await service.SubmitAsync(new SubmitPost(Account, Body, Display.ToIso(ScheduledAt, Zone), Statement), Me, ct);
-        var status = Display.StatusText(post.Status);
-        var frozen = post.Frozen is null ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
-        return Done($"{(IsEdit ? "Saved" : "Submitted")}: the post is {status}.{frozen}", "/Posts", new { id = post.Id });
+        var draft = Intent == DraftIntent;
+        if (IsEdit)
+        {
+            // A draft's time may be cleared; any other post keeps its exact instant unless the field was changed.
+            var time = ScheduledAt == OriginalScheduledAt ? null : IsDraft && string.IsNullOrEmpty(ScheduledAt) ? "" : Display.ToIso(ScheduledAt, Zone);
+            var edited = await service.EditAsync(Id!, new EditPost(Body ?? "", time), Me, ct);
+            if (edited.Status == PostStatus.Draft && !draft)
+            {
+                edited = await service.SubmitDraftAsync(edited.Id, null, Me, ct);
+                return Done($"Submitted: the post is {Display.StatusText(edited.Status)}.{FrozenNote(edited)}", "/Posts", new { id = edited.Id });
+            }
+            return Done($"Saved: the post is {Display.StatusText(edited.Status)}.{FrozenNote(edited)}", "/Posts", new { id = edited.Id });
+        }
+        var when = Display.ToIso(ScheduledAt, Zone);
+        if (Chosen.Count > 1)
+        {
+            var group = await service.SubmitGroupAsync(new SubmitPost(null, Body, when, Accounts: Chosen, Draft: draft), Me, ct);
+            var each = string.Join(", ", group.Posts.Select(p => $"{p.Account} is {Display.StatusText(p.Status)}{(p.Frozen is null ? "" : " (frozen: held until the freeze is lifted)")}"));
+            return Done($"{(draft ? "Saved as drafts" : "Submitted")} for {group.Posts.Count} accounts: {each}.", "/Posts", new { id = group.Posts[0].Id });
+        }
+        var post = await service.SubmitAsync(new SubmitPost(Chosen.FirstOrDefault(), Body, when, Statement, Draft: draft), Me, ct);
+        return Done($"{(draft ? "Saved as a draft" : "Submitted")}: the post is {Display.StatusText(post.Status)}.{FrozenNote(post)}", "/Posts", new { id = post.Id });
     }, () => Task.CompletedTask);
 
-    /// <summary>The live check behind the editor's typing: the findings partial, nothing saved.</summary>
+    private static string FrozenNote(Post post) =>
+        post.Frozen is null || post.Status == PostStatus.Draft ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
+
+    /// <summary>The live check behind the editor's typing: for each chosen account its findings, counter and preview; nothing saved.</summary>
     public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)
     {
-        var account = Existing?.Account ?? Account;
+        var chosen = Existing is { } post ? [post.Account] : Chosen.Where(a => !string.IsNullOrWhiteSpace(a)).Distinct().ToList();
         if (string.IsNullOrWhiteSpace(Body))
         {
-            return Partial("_Findings", new FindingsView("", [], "Type the post to see its findings."));
+            return Partial("_ComposeLive", new ComposeLiveView("", [], "Type the post to see its findings."));
         }
-        try
+        if (chosen.Count == 0)
         {
-            var findings = await service.PreviewAsync(new CheckDraft(account, Body, Display.ToIso(ScheduledAt, Zone)), Me, ct);
-            return Partial("_Findings", new FindingsView(Body, findings));
+            return Partial("_ComposeLive", new ComposeLiveView(Body, [], "Choose an account to see its findings."));
         }
-        catch (ProblemException e)
+        var targets = new List<ComposeTarget>();
+        foreach (var id in chosen)
         {
-            Response.StatusCode = e.Status;
-            return Partial("_Findings", new FindingsView(Body, [], e.Detail));
+            try
+            {
+                var findings = await service.PreviewAsync(new CheckDraft(id, Body, Display.ToIso(ScheduledAt, Zone)), Me, ct);
+                var account = Accounts.First(a => a.Id == id.Trim()); // PreviewAsync let it through: the reader writes for it
+                targets.Add(new ComposeTarget(account, findings, NetworkPreview.Of(account, Body, limits)));
+            }
+            catch (ProblemException e)
+            {
+                Response.StatusCode = e.Status;
+                return Partial("_ComposeLive", new ComposeLiveView(Body, [], e.Detail));
+            }
         }
+        return Partial("_ComposeLive", new ComposeLiveView(Body, targets));
     }
 
     private async Task LoadAsync(CancellationToken ct)

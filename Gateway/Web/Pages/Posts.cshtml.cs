@@ -23,6 +23,9 @@ public sealed class PostsModel(
 
     public IReadOnlyList<string> ApprovedBy { get; private set; } = [];
 
+    /// <summary>The posts written with this one for other accounts (and this one) that the reader may see; empty when none.</summary>
+    public IReadOnlyList<Post> Group { get; private set; } = [];
+
     /// <summary>An editor of the post's account (or an admin): may edit and cancel it.</summary>
     public bool MayWrite { get; private set; }
 
@@ -75,6 +78,15 @@ public sealed class PostsModel(
             return Done("Cancelled: the post will not be published.", "/Posts", new { id = Id });
         }, () => LoadAsync(ct));
 
+    public Task<IActionResult> OnPostSubmitAsync(CancellationToken ct) =>
+        AttemptAsync(async () =>
+        {
+            RequireRole(IsEditor, "Only editors and admins submit drafts.");
+            var post = await service.SubmitDraftAsync(Id, null, Me, ct);
+            var frozen = post.Frozen is null ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
+            return Done($"Submitted: the post is {Display.StatusText(post.Status)}.{frozen}", "/Posts", new { id = Id });
+        }, () => LoadAsync(ct));
+
     public Task<IActionResult> OnPostOverrideAsync(string? reason, CancellationToken ct) =>
         AttemptAsync(async () =>
         {
@@ -102,5 +114,6 @@ public sealed class PostsModel(
         ApprovedBy = await reviews.ApproversAsync(Id, post.ContentHash, DateTimeOffset.MinValue, ct);
         Contributors = await posts.ContributorsAsync(Id, ct);
         MayWrite = await accounts.GetAsync(post.Account, ct) is { } account && PostAccess.MayWrite(Me, account);
+        Group = post.Group is { } group ? (await service.GroupAsync(group, Me, ct)).Posts : [];
     }
 }
