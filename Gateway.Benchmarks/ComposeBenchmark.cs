@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Gateway.Accounts;
 using Gateway.Rules;
+using Gateway.Rules.Checks;
+using Gateway.Rules.Packs;
 using Gateway.Web;
 
 namespace Gateway.Benchmarks;

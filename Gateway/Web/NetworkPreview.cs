@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gateway.Rules;
 using Gateway.Rules.Text;
+using Gateway.Rules.Checks;
 
 namespace Gateway.Web;
 

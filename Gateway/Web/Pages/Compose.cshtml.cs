@@ -12,7 +12,7 @@ namespace Gateway.Web.Pages;
 /// Writing a post for one or several accounts, or changing one: findings, counters and network previews come live from
 /// the same checks the queue runs. A draft is saved without being scheduled and submitted from here or its page.
 /// </summary>
-public sealed class ComposeModel(PostService service, PostAccess access, AccountStore accounts, FreezeStore freezes, Rules.NetworkLimits limits) : GatewayPage
+public sealed class ComposeModel(PostService service, PostAccess access, AccountStore accounts, FreezeStore freezes, Gateway.Rules.Checks.NetworkLimits limits) : GatewayPage
 {
     public const string DraftIntent = "draft";
 
