@@ -22,6 +22,7 @@ public sealed class PostService(
     ReviewStore reviews,
     FreezeStore freezes,
     GatewayOptions options,
+    Telemetry.GatewayMetrics metrics,
     TimeProvider time)
 {
     // A submit that took a moment to type may name a time a few seconds gone; anything older is a mistake.
@@ -29,6 +30,7 @@ public sealed class PostService(
 
     public async Task<Post> SubmitAsync(SubmitPost request, User author, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.GatewayTracing.Source.StartActivity("post.submit");
         var account = await WritableAccountAsync(request.Account, author, cancellationToken);
         var body = ValidBody(request.Body);
         var frozen = (await freezes.GetAsync(cancellationToken)).Covering(account.Id);
@@ -45,6 +47,8 @@ public sealed class PostService(
         var now = time.GetUtcNow();
         var post = new Post(Guid.CreateVersion7().ToString("N"), account.Id, author.Name, body, outcome.Status, outcome.Reason, scheduledAt,
             findings, now, now, null, null, 1, outcome.RequiredApprovals, request.CrisisStatement);
+        activity?.SetTag("post.id", post.Id);
+        activity?.SetTag("post.status", PostTransitions.Name(post.Status));
         await queue.SubmitAsync(post, cancellationToken);
         return post with { Frozen = frozen };
     }
@@ -157,7 +161,7 @@ public sealed class PostService(
     }
 
     private Task<IReadOnlyList<Finding>> RunChecksAsync(string body, Account account, DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
-        checks.RunAsync(new CheckInput(body, account.Profile, scheduledAt, time.GetUtcNow()), CheckPhase.Submit, cancellationToken);
+        metrics.RunChecksAsync(checks, new CheckInput(body, account.Profile, scheduledAt, time.GetUtcNow()), CheckPhase.Submit, cancellationToken);
 
     private async Task<Post> ExistingAsync(string id, CancellationToken cancellationToken) =>
         await posts.GetAsync(id, cancellationToken) ?? throw ProblemException.NotFound($"No post with id '{id}'.");
