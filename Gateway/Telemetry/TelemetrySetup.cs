@@ -12,6 +12,12 @@ public sealed class TelemetryOptions
     public bool Prometheus { get; set; } = true;
 
     public string MetricsPath { get; set; } = "/metrics";
+
+    /// <summary>
+    /// How long one scrape's answer is served again: the gauges read the database, and the endpoint needs no token,
+    /// so a burst of scrapes costs one set of queries.
+    /// </summary>
+    public TimeSpan ScrapeCache { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>
@@ -38,7 +44,7 @@ public static class TelemetrySetup
                 m.AddMeter(GatewayMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
                 if (options.Prometheus)
                 {
-                    m.AddPrometheusExporter();
+                    m.AddPrometheusExporter(p => p.ScrapeResponseCacheDurationMilliseconds = (int)options.ScrapeCache.TotalMilliseconds);
                 }
             });
         if (otlp)
@@ -53,7 +59,8 @@ public static class TelemetrySetup
     {
         if (options.Prometheus)
         {
-            app.MapPrometheusScrapingEndpoint(options.MetricsPath).AllowAnonymous();
+            // GET only: a scrape is a read, and the endpoint list (and its tests) then know how to call it.
+            app.MapPrometheusScrapingEndpoint(options.MetricsPath).WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).AllowAnonymous();
         }
     }
 }
