@@ -63,7 +63,17 @@ public static class ApiDocument
 
     public static void Map(WebApplication app)
     {
-        app.MapOpenApi(Path).AllowAnonymous(); // the one document, so no other name can be asked for
+        app.MapOpenApi(Path).AllowAnonymous().Add(endpoint =>
+        {
+            // The framework's handler also takes the document's name from the query; there is one document, so a
+            // query can neither pick another nor turn the answer into a plain-text 404.
+            var serve = endpoint.RequestDelegate!;
+            endpoint.RequestDelegate = context =>
+            {
+                context.Request.QueryString = QueryString.Empty;
+                return serve(context);
+            };
+        });
         app.MapScalarApiReference(DocsPath, o =>
         {
             o.Title = "CrisisGateway API";
