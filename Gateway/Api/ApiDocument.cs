@@ -59,6 +59,17 @@ public static class ApiDocument
             return Task.CompletedTask;
         });
         o.AddOperationTransformer(DescribeAsync);
+        // Tags are per area (DescribeAsync); the framework's default one (the assembly's name) then tags nothing.
+        o.AddDocumentTransformer((document, _, _) =>
+        {
+            var used = document.Paths.Values.SelectMany(p => p.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>())
+                .SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>()).Select(t => t.Name).ToHashSet();
+            foreach (var unused in document.Tags?.Where(t => !used.Contains(t.Name)).ToArray() ?? [])
+            {
+                document.Tags!.Remove(unused);
+            }
+            return Task.CompletedTask;
+        });
     });
 
     public static void Map(WebApplication app)
@@ -84,6 +95,7 @@ public static class ApiDocument
             o.DefaultFonts = false;
             o.Telemetry = false;
             o.DisableAgent();
+            o.ShowDeveloperTools = DeveloperToolsVisibility.Never;
             o.AddPreferredSecuritySchemes([BearerScheme]);
         }).AllowAnonymous().Add(endpoint =>
         {

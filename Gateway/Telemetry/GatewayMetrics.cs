@@ -15,6 +15,9 @@ public sealed class GatewayMetrics
 {
     public const string MeterName = "CrisisGateway";
 
+    // The SDK's default buckets are made for milliseconds; these durations are in seconds.
+    private static readonly InstrumentAdvice<double> Seconds = Buckets(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+
     private readonly Counter<long> _publishAttempts;
     private readonly Counter<long> _publishFailures;
     private readonly Histogram<double> _fireLateness;
@@ -30,12 +33,12 @@ public sealed class GatewayMetrics
         _publishFailures = meter.CreateCounter<long>("crisis_gateway.publish.failures", "{failure}",
             "Publish calls that failed, by kind (transient, uncertain, rate_limited, unauthorized, rejected).");
         _fireLateness = meter.CreateHistogram<double>("crisis_gateway.fire.lateness", "s",
-            "How long after its scheduled time a post's trigger reached the fire-time gate.");
+            "How long after its scheduled time a post's trigger reached the fire-time gate.", null, Buckets(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300));
         _checkRuns = meter.CreateCounter<long>("crisis_gateway.checks.runs", "{run}",
             "Runs of the prevention checks over a post, at submit/edit/preview (submit) and at fire time (fire_time).");
-        _checkDuration = meter.CreateHistogram<double>("crisis_gateway.checks.duration", "s", "How long one run of the checks took.");
+        _checkDuration = meter.CreateHistogram<double>("crisis_gateway.checks.duration", "s", "How long one run of the checks took.", null, Seconds);
         _linkCheckDuration = meter.CreateHistogram<double>("crisis_gateway.link_check.duration", "s",
-            "How long one request of the link check (HEAD or GET of a link in a post) took.");
+            "How long one request of the link check (HEAD or GET of a link in a post) took.", null, Seconds);
         // Read from the database at collection time, where every node of a cluster sees the same numbers. The meter's
         // callbacks are synchronous, hence the waits; a collection is a scrape every few seconds, not a hot path.
         meter.CreateObservableGauge("crisis_gateway.posts", () =>
@@ -75,6 +78,8 @@ public sealed class GatewayMetrics
 
     public void LinkFetched(TimeSpan duration, string method, string outcome) => _linkCheckDuration.Record(duration.TotalSeconds,
         new KeyValuePair<string, object?>("method", method), new KeyValuePair<string, object?>("outcome", outcome));
+
+    private static InstrumentAdvice<double> Buckets(params double[] bounds) => new() { HistogramBucketBoundaries = bounds };
 
     private static KeyValuePair<string, object?> Network(string network) => new("network", network);
 
