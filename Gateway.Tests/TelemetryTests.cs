@@ -5,6 +5,9 @@ using System.Text.RegularExpressions;
 using Gateway.Rules.Links;
 using Gateway.Telemetry;
 using Gateway.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
@@ -104,6 +107,59 @@ public sealed partial class TelemetryTests
         var checks = spans.Where(s => s.OperationName == "post.checks" && s.TraceId == submit.TraceId).ToArray();
         Assert.Contains(checks, c => c.ParentSpanId == submit.SpanId && (string?)c.GetTagItem("phase") == "submit");
         Assert.Contains(checks, c => c.ParentSpanId == publish.SpanId && (string?)c.GetTagItem("phase") == "fire_time");
+    }
+
+    [Fact]
+    public async Task With_an_OTLP_endpoint_set_traces_and_metrics_are_pushed_to_it()
+    {
+        await using var collector = await OtlpCollector.StartAsync();
+        using var gateway = new TestGateway(settings: new()
+        {
+            [TelemetrySetup.OtlpEndpointKey] = collector.Url,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
+        });
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme", publisher: new { type = "outbox" });
+        await admin.SubmitAsync("acme", "Our autumn opening hours", DateTimeOffset.UtcNow.AddDays(1));
+
+        // OTLP/HTTP bodies are protobuf, whose strings are plain UTF-8: the span and series names can be found in them.
+        await Eventually.WaitForAsync(() => Task.FromResult(collector.Received("/v1/traces")), b => b.Contains("post.submit"), "the submit span at the collector");
+        await Eventually.WaitForAsync(() => Task.FromResult(collector.Received("/v1/metrics")), b => b.Contains("crisis_gateway.posts"), "the posts gauge at the collector");
+    }
+
+    /// <summary>An OTLP/HTTP receiver on loopback that keeps what it is sent, by path.</summary>
+    private sealed class OtlpCollector : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Path, string Body)> _posts = new();
+
+        private OtlpCollector(WebApplication app) => _app = app;
+
+        public string Url => _app.Urls.First();
+
+        public string Received(string path) => string.Concat(_posts.Where(p => p.Path == path).Select(p => p.Body));
+
+        public static async Task<OtlpCollector> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            var collector = new OtlpCollector(app);
+            app.Run(async context =>
+            {
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body);
+                collector._posts.Enqueue((context.Request.Path.Value ?? "", System.Text.Encoding.UTF8.GetString(body.ToArray())));
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/x-protobuf";
+            });
+            await app.StartAsync();
+            return collector;
+        }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 
     [Fact]
