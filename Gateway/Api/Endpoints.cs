@@ -18,6 +18,7 @@ public static class Endpoints
     public sealed record CreateUser(string? Name, string? Role);
     public sealed record ReasonRequest(string? Reason);
     public sealed record FreezeRequest(string? Reason, IReadOnlyList<string>? Accounts);
+    public sealed record Unfrozen(bool Frozen, Freeze.Freeze Lifted, IReadOnlyList<string> Held, IReadOnlyList<Freeze.Freeze> Freezes);
 
     public static void Map(WebApplication app)
     {
@@ -175,11 +176,11 @@ public static class Endpoints
         }).RequireAuthorization(Policies.Admin);
     }
 
-    private static async Task<object> UnfreezeAsync(string? id, ReasonRequest request, KillSwitch killSwitch, FreezeStore store, ClaimsPrincipal actor, CancellationToken ct)
+    private static async Task<Unfrozen> UnfreezeAsync(string? id, ReasonRequest request, KillSwitch killSwitch, FreezeStore store, ClaimsPrincipal actor, CancellationToken ct)
     {
         var (lifted, held) = await killSwitch.UnfreezeAsync(id, request.Reason, actor.Identity!.Name!, ct);
         var state = await store.GetAsync(ct);
-        return new { state.Frozen, lifted, held, state.Freezes };
+        return new Unfrozen(state.Frozen, lifted, held, state.Freezes);
     }
 
     private static int Limit(int? requested, int fallback, int max) => requested switch
