@@ -32,6 +32,11 @@ public sealed partial class TelemetryTests
         await admin.CreateAccountAsync("acme", publisher: new { type = "outbox" });
         using var anonymous = gateway.CreateClient();
         var before = await ScrapeAsync(anonymous);
+        // A fresh gateway reports its gauges before anything happened.
+        foreach (var gauge in new[] { "crisis_gateway_posts", "crisis_gateway_freeze_active", "crisis_gateway_notifications_backlog" })
+        {
+            Assert.True(before.Has(gauge), $"no {gauge} in the first scrape");
+        }
         Assert.Equal(0, before.Value("crisis_gateway_freeze_active"));
         Assert.Equal(0, before.Value("crisis_gateway_notifications_backlog"));
         Assert.Equal(0, before.Value("crisis_gateway_posts", ("status", "published")));
@@ -41,6 +46,10 @@ public sealed partial class TelemetryTests
         await admin.WaitForStatusAsync(id, "published");
 
         var after = await ScrapeAsync(anonymous);
+        foreach (var series in new[] { "crisis_gateway_publish_attempts_total", "crisis_gateway_checks_runs_total", "crisis_gateway_fire_lateness_seconds_count" })
+        {
+            Assert.True(after.Has(series), $"no {series} after a publish");
+        }
         Assert.Equal(1, after.Value("crisis_gateway_posts", ("status", "published")));
         Assert.Equal(0, after.Value("crisis_gateway_posts", ("status", "scheduled")));
         Assert.Equal(1, after.Delta(before, "crisis_gateway_publish_attempts_total", ("network", "x"), ("publisher", "outbox")));
@@ -207,6 +216,8 @@ public sealed partial class TelemetryTests
         public double Value(string name, params (string Label, string Value)[] labels) => _samples
             .Where(s => s.Name == name && labels.All(l => s.Labels.GetValueOrDefault(l.Label) == l.Value))
             .Sum(s => s.Value);
+
+        public bool Has(string name) => _samples.Any(s => s.Name == name);
 
         public double Delta(Scrape before, string name, params (string Label, string Value)[] labels) => Value(name, labels) - before.Value(name, labels);
 

@@ -57,6 +57,8 @@ public static class TelemetrySetup
 
     public static void Map(WebApplication app, TelemetryOptions options)
     {
+        // The gauges exist from the start, not from the first post: a fresh node already reports its queue.
+        _ = app.Services.GetRequiredService<GatewayMetrics>();
         if (options.Prometheus)
         {
             // GET only: a scrape is a read, and the endpoint list (and its tests) then know how to call it.
