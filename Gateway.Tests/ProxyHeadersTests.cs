@@ -51,6 +51,16 @@ public sealed class ProxyHeadersTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await PostSignInAsync(Proxy, new() { ["X-Forwarded-For"] = "198.51.100.3" }, _token)).Response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("KnownProxies", "proxy.local", "Gateway:ForwardedHeaders:KnownProxies: 'proxy.local' is not an IP address.")]
+    [InlineData("KnownNetworks", "10.0.0.0/33", "Gateway:ForwardedHeaders:KnownNetworks: '10.0.0.0/33' is not a network like 10.0.0.0/24.")]
+    public void A_proxy_setting_that_is_not_an_address_stops_the_start_with_one_line(string key, string value, string message)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "crisis-gateway-tests", Guid.NewGuid().ToString("N"));
+        var problem = Assert.Throws<ConfigurationProblem>(() => GatewayHost.Build([$"--Gateway:DataDir={dataDir}", $"--Gateway:RulesDir={Paths.Rules}", $"--Gateway:ForwardedHeaders:{key}:0={value}"]));
+        Assert.Equal(message, problem.Message);
+    }
+
     private async Task<string> SignInAsync(string peer, Dictionary<string, string> headers)
     {
         var (response, cookies) = await PostSignInAsync(peer, headers, _token);

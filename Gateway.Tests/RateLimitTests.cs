@@ -50,6 +50,14 @@ public sealed class RateLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_limit_below_one_stops_the_start_with_one_line()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "crisis-gateway-tests", Guid.NewGuid().ToString("N"));
+        var problem = Assert.Throws<ConfigurationProblem>(() => GatewayHost.Build([$"--Gateway:DataDir={dataDir}", $"--Gateway:RulesDir={Paths.Rules}", "--Gateway:RateLimits:ApiPermits=0"]));
+        Assert.StartsWith("Gateway:RateLimits: ApiPermits and SignInPermits must be at least 1", problem.Message);
+    }
+
+    [Fact]
     public async Task Anonymous_API_calls_count_per_address_so_guessing_tokens_is_limited_too()
     {
         using var guesser = _gateway.ClientWithToken("cg_guess");

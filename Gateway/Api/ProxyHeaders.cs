@@ -26,10 +26,10 @@ public static class ProxyHeaders
     {
         var proxies = settings.KnownProxies.Select(p => IPAddress.TryParse(p.Trim(), out var address)
             ? address
-            : throw new InvalidOperationException($"Gateway:ForwardedHeaders:KnownProxies: '{p}' is not an IP address.")).ToArray();
+            : throw new ConfigurationProblem($"Gateway:ForwardedHeaders:KnownProxies: '{p}' is not an IP address.")).ToArray();
         var networks = settings.KnownNetworks.Select(n => System.Net.IPNetwork.TryParse(n.Trim(), out var network)
             ? network
-            : throw new InvalidOperationException($"Gateway:ForwardedHeaders:KnownNetworks: '{n}' is not a network like 10.0.0.0/24.")).ToArray();
+            : throw new ConfigurationProblem($"Gateway:ForwardedHeaders:KnownNetworks: '{n}' is not a network like 10.0.0.0/24.")).ToArray();
         services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;

@@ -32,6 +32,12 @@ public static class RateLimits
 
     public static void AddServices(IServiceCollection services, RateLimitOptions options)
     {
+        if (options.ApiPermits < 1 || options.SignInPermits < 1 || options.Window <= TimeSpan.Zero)
+        {
+            throw new ConfigurationProblem(
+                "Gateway:RateLimits: ApiPermits and SignInPermits must be at least 1 and Window longer than zero " +
+                $"(they are {options.ApiPermits}, {options.SignInPermits} and {options.Window}).");
+        }
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
