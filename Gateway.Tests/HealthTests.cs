@@ -5,13 +5,13 @@ using Quartz;
 
 namespace Gateway.Tests;
 
-/// <summary><c>/health/live</c> and <c>/health/ready</c>: the framework's health checks, open without a token.</summary>
-public sealed class HealthTests
+/// <summary><c>/health/live</c> and <c>/health/ready</c>: the framework's health checks, open without a token, on both engines.</summary>
+public abstract class HealthTests(Engine engine)
 {
     [Fact]
     public async Task Live_and_ready_answer_without_a_token_with_each_check()
     {
-        using var gateway = new TestGateway();
+        using var gateway = new TestGateway(engine: engine);
         using var anonymous = gateway.CreateClient();
         var live = await anonymous.GetAsync("/health/live");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
@@ -23,7 +23,7 @@ public sealed class HealthTests
         var checks = ready.Json.GetProperty("checks");
         Assert.Equal(["database", "notifications", "rules", "scheduler"], checks.EnumerateObject().Select(c => c.Name).Order());
         Assert.All(checks.EnumerateObject(), c => Assert.Equal("Healthy", c.Value.GetProperty("status").GetString()));
-        Assert.Equal("sqlite", checks.GetProperty("database").GetProperty("data").GetProperty("provider").GetString());
+        Assert.Equal(engine == Engine.Postgres ? "postgres" : "sqlite", checks.GetProperty("database").GetProperty("data").GetProperty("provider").GetString());
         Assert.True(checks.GetProperty("rules").GetProperty("data").GetProperty("packs").GetInt32() > 0);
         // The old probe stays as it was.
         Assert.Equal("ok", (await (await anonymous.GetAsync("/health")).ReadJsonAsync()).GetProperty("status").GetString());
@@ -32,7 +32,7 @@ public sealed class HealthTests
     [Fact]
     public async Task A_scheduler_that_is_not_running_makes_the_node_unready_but_still_live()
     {
-        using var gateway = new TestGateway();
+        using var gateway = new TestGateway(engine: engine);
         using var anonymous = gateway.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await ReadyAsync(anonymous)).Status);
         var scheduler = await gateway.Service<ISchedulerFactory>().GetScheduler();
@@ -56,7 +56,7 @@ public sealed class HealthTests
     {
         var rules = RulesCopy.With();
         var pack = Path.Combine(rules, "topics", "violence.yml");
-        using var gateway = new TestGateway(settings: new() { ["Gateway:RulesDir"] = rules }, watchRules: true);
+        using var gateway = new TestGateway(settings: new() { ["Gateway:RulesDir"] = rules }, watchRules: true, engine: engine);
         using var anonymous = gateway.CreateClient();
         Assert.Equal("Healthy", (await ReadyAsync(anonymous)).Json.GetProperty("checks").GetProperty("rules").GetProperty("status").GetString());
 
@@ -78,7 +78,7 @@ public sealed class HealthTests
             ["Gateway:Notifications:Webhooks:0:Name"] = "team",
             ["Gateway:Notifications:Webhooks:0:Url"] = "http://127.0.0.1:9/nobody-listens",
             ["Gateway:Notifications:Webhooks:0:Format"] = "json",
-        });
+        }, engine: engine);
         using var anonymous = gateway.CreateClient();
         var admin = await gateway.SignInAsync("root", "admin");
         await admin.CreateAccountAsync("acme");
@@ -99,3 +99,7 @@ public sealed class HealthTests
         return (response.StatusCode, await response.ReadJsonAsync());
     }
 }
+
+public sealed class HealthOnSqlite() : HealthTests(Engine.Sqlite);
+
+public sealed class HealthOnPostgres() : HealthTests(Engine.Postgres);

@@ -68,6 +68,20 @@ public sealed partial class TelemetryTests
     }
 
     [Fact]
+    public async Task The_gauges_read_postgres_too()
+    {
+        using var gateway = new TestGateway(settings: Fresh, engine: Engine.Postgres);
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme", publisher: new { type = "outbox" });
+        await admin.SubmitAsync("acme", "Our autumn opening hours", DateTimeOffset.UtcNow.AddDays(1));
+        using var anonymous = gateway.CreateClient();
+        var scrape = await ScrapeAsync(anonymous);
+        Assert.Equal((1, 0, 0), (scrape.Value("crisis_gateway_posts", ("status", "scheduled")), scrape.Value("crisis_gateway_freeze_active"),
+            scrape.Value("crisis_gateway_notifications_backlog")));
+        Assert.True(scrape.Has("crisis_gateway_notifications_backlog"));
+    }
+
+    [Fact]
     public async Task A_failed_publish_counts_as_an_attempt_and_a_failure_of_its_network()
     {
         using var gateway = new TestGateway(settings: new(Fresh) { ["Gateway:Publishing:MaxAttempts"] = "1" });
