@@ -25,6 +25,14 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
     private static readonly Dictionary<string, string> Expected = new()
     {
         ["GET /health"] = "yyyyy",
+        ["GET /health/live"] = "yyyyy",
+        ["GET /health/ready"] = "yyyyy",
+        ["GET /metrics"] = "yyyyy",
+        ["GET /openapi/v1.json"] = "yyyyy",
+        ["GET /docs/{documentName?}"] = "yyyyy",
+        ["GET /docs/scalar.js"] = "yyyyy",
+        ["GET /docs/scalar.aspnetcore.js"] = "yyyyy",
+        ["GET /docs/favicon.svg"] = "yyyyy",
         ["GET /api/me"] = "-yyyy",
         ["POST /api/users"] = "----y",
         ["GET /api/users"] = "----y",

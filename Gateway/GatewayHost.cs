@@ -42,17 +42,24 @@ public static class GatewayHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         var options = LoadOptions(builder.Configuration, builder.Environment.ContentRootPath);
         AddServices(builder.Services, options);
+        Telemetry.TelemetrySetup.AddServices(builder.Services, builder.Configuration, options.Telemetry);
 
         var app = builder.Build();
         // The other rule files were read by AddServices; the packs are read here, before the host starts, so that a
         // broken file stops the start with one line (Program prints it) instead of a host failure and a stack trace.
         _ = app.Services.GetRequiredService<IRulePackSource>();
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         Web.WebUi.UseAssets(app);
         app.UseAuthentication();
+        // After authentication (the API's limit is per token), before authorization (so refused tokens count too).
+        app.UseRateLimiter();
         app.UseAuthorization();
         Endpoints.Map(app);
+        Health.HealthEndpoints.Map(app);
+        ApiDocument.Map(app);
+        Telemetry.TelemetrySetup.Map(app, options.Telemetry);
         Web.WebUi.Map(app);
         return app;
     }
@@ -135,7 +142,8 @@ public static class GatewayHost
         services.AddSingleton<ICheck, WrongAccountCheck>();
         services.AddSingleton(options.Links);
         services.AddSingleton(LinkRules.Load(options.RulesDir));
-        services.AddSingleton<IUrlFetcher>(sp => new HttpUrlFetcher(sp.GetRequiredService<LinkRules>(), options.Links));
+        services.AddSingleton<IUrlFetcher>(sp => new Telemetry.TimedUrlFetcher(
+            new HttpUrlFetcher(sp.GetRequiredService<LinkRules>(), options.Links), sp.GetRequiredService<Telemetry.GatewayMetrics>()));
         services.AddSingleton<ICheck, LinkCheck>();
         // The default checks read the packs' current set; other checks (links, and any a deployment adds) come as ICheck.
         services.AddSingleton(sp => new CheckPipeline([
@@ -202,6 +210,10 @@ public static class GatewayHost
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(Policies.Add);
+        RateLimits.AddServices(services, options.RateLimits);
+        ProxyHeaders.AddServices(services, options.ForwardedHeaders);
+        Health.HealthEndpoints.AddServices(services, options.Health);
+        ApiDocument.AddServices(services);
         Web.WebUi.AddServices(services);
     }
 

@@ -39,6 +39,18 @@ public sealed class GatewayOptions
     /// <summary><c>Gateway:Links:Enabled</c> (network checks on or off) and <c>Gateway:Links:AllowPrivateAddresses</c>.</summary>
     public Rules.Links.LinkCheckOptions Links { get; set; } = new();
 
+    /// <summary><c>Gateway:RateLimits</c>: requests per window per token on the API, per address on the sign-in form.</summary>
+    public Api.RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary><c>Gateway:ForwardedHeaders</c>: the reverse proxies whose <c>X-Forwarded-*</c> headers are believed.</summary>
+    public Api.ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
+    /// <summary><c>Gateway:Telemetry</c>: the Prometheus endpoint.</summary>
+    public Telemetry.TelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary><c>Gateway:Health</c>: thresholds of <c>/health/ready</c>.</summary>
+    public Health.HealthOptions Health { get; set; } = new();
+
     public string DatabasePath => Path.Combine(DataDir, "gateway.db");
 
     public string SchedulerPath => Path.Combine(DataDir, "quartz.db");

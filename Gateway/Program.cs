@@ -16,5 +16,10 @@ catch (Gateway.Rules.RuleFileException e)
     Console.Error.WriteLine($"crisis-gateway: {e.Message}");
     return 1;
 }
+catch (ConfigurationProblem e)
+{
+    Console.Error.WriteLine($"crisis-gateway: {e.Message}");
+    return 1;
+}
 
 public partial class Program;

@@ -38,6 +38,9 @@ public sealed class TestGateway : WebApplicationFactory<Program>
             ["Gateway:Publishing:AllowPrivateAddresses"] = "true",
             // Offline by default (this machine has no internet); the link tests switch it on against loopback.
             ["Gateway:Links:Enabled"] = "false",
+            // A test is many callers behind one address and one token; the rate-limit tests set their own limits.
+            ["Gateway:RateLimits:ApiPermits"] = "1000000",
+            ["Gateway:RateLimits:SignInPermits"] = "1000000",
         };
         if (engine == Engine.Postgres)
         {

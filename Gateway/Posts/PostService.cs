@@ -22,6 +22,7 @@ public sealed class PostService(
     ReviewStore reviews,
     FreezeStore freezes,
     GatewayOptions options,
+    Telemetry.GatewayMetrics metrics,
     TimeProvider time)
 {
     // A submit that took a moment to type may name a time a few seconds gone; anything older is a mistake.
@@ -32,6 +33,7 @@ public sealed class PostService(
 
     public async Task<Post> SubmitAsync(SubmitPost request, User author, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.GatewayTracing.Source.StartActivity("post.submit");
         if (request.Accounts is not null)
         {
             throw ProblemException.BadRequest("Give 'account' for one account or 'accounts' for several, not both.");
@@ -52,6 +54,8 @@ public sealed class PostService(
         // A statement goes out the moment it is approved; its time is when it was written.
         var (scheduledAt, untimed) = request.CrisisStatement ? (time.GetUtcNow(), false) : request.Draft ? DraftTime(request.ScheduledAt) : (ValidTime(request.ScheduledAt), false);
         var post = await NewPostAsync(account, author, body, scheduledAt, untimed, request.Draft, request.CrisisStatement, null, cancellationToken);
+        activity?.SetTag("post.id", post.Id);
+        activity?.SetTag("post.status", PostTransitions.Name(post.Status));
         await queue.SubmitAsync(post, cancellationToken);
         return post with { Frozen = frozen };
     }
@@ -276,7 +280,7 @@ public sealed class PostService(
     }
 
     private Task<IReadOnlyList<Finding>> RunChecksAsync(string body, Account account, DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
-        checks.RunAsync(new CheckInput(body, account.Profile, scheduledAt, time.GetUtcNow()), CheckPhase.Submit, cancellationToken);
+        metrics.RunChecksAsync(checks, new CheckInput(body, account.Profile, scheduledAt, time.GetUtcNow()), CheckPhase.Submit, cancellationToken);
 
     private async Task<Post> ExistingAsync(string id, CancellationToken cancellationToken) =>
         await posts.GetAsync(id, cancellationToken) ?? throw ProblemException.NotFound($"No post with id '{id}'.");

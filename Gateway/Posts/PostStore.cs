@@ -92,6 +92,15 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
             "SELECT COUNT(*) FROM posts WHERE author = @author", new { author }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>How many posts are in each status (statuses without posts are left out).</summary>
+    public async Task<IReadOnlyList<(PostStatus Status, long Count)>> CountByStatusAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Status, long Count)>(new CommandDefinition(
+            "SELECT status, COUNT(*) FROM posts GROUP BY status", cancellationToken: cancellationToken));
+        return rows.Select(r => (PostTransitions.Parse(r.Status), r.Count)).ToArray();
+    }
+
     /// <summary>Ids of posts in <paramref name="status"/> whose time is at or before <paramref name="dueBy"/>.</summary>
     public async Task<IReadOnlyList<string>> DueAsync(PostStatus status, DateTimeOffset dueBy, CancellationToken cancellationToken = default)
     {

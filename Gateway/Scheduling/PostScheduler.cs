@@ -4,7 +4,7 @@ using Quartz;
 namespace Gateway.Scheduling;
 
 /// <summary>
-/// The queue in Quartz's persistent store: one job per post, keyed by the post id, whose only data is that id.
+/// The queue in Quartz's persistent store: one job per post, keyed by the post id, whose only data is that id (and the trace it was scheduled in).
 /// Everything else is read from the database at fire time, so the store never holds a stale copy of a post, and
 /// a freeze changes no trigger: the fire-time gate holds what comes due during it. Ordinary posts wait in the
 /// <c>posts</c> group, approved crisis statements in <c>statements</c>.
@@ -14,6 +14,9 @@ public sealed class PostScheduler(ISchedulerFactory schedulers)
     public const string PostsGroup = "posts";
     public const string StatementsGroup = "statements";
     public const string PostIdKey = "postId";
+
+    /// <summary>The trace the post was scheduled in (W3C <c>traceparent</c>), which its publish continues.</summary>
+    public const string TraceParentKey = "traceparent";
 
     /// <summary>Gives the post the trigger its committed state says it should have (<see cref="Post.TriggerAt"/>), or none.</summary>
     public Task SyncAsync(Post post, CancellationToken cancellationToken = default) =>
@@ -53,6 +56,7 @@ public sealed class PostScheduler(ISchedulerFactory schedulers)
     private static IJobDetail Job(string postId, bool statement) => JobBuilder.Create<PublishJob>()
         .WithIdentity(postId, statement ? StatementsGroup : PostsGroup)
         .UsingJobData(PostIdKey, postId)
+        .UsingJobData(TraceParentKey, Telemetry.GatewayTracing.CurrentParent() ?? "")
         // On a cluster, a node that dies mid-send has its job fired again elsewhere, where PublishJob settles it.
         .RequestRecovery()
         .Build();

@@ -31,11 +31,16 @@ public sealed class PublishJob(
     Cluster.OrphanedSends orphans,
     AuditLog audit,
     GatewayOptions options,
+    Telemetry.GatewayMetrics metrics,
     TimeProvider time,
     ILogger<PublishJob> log) : IJob
 {
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        new(FireAsync(context.MergedJobDataMap.GetString(PostScheduler.PostIdKey)!, cancellationToken));
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var postId = context.MergedJobDataMap.GetString(PostScheduler.PostIdKey)!;
+        using var activity = Telemetry.GatewayTracing.StartPublish(postId, context.MergedJobDataMap.GetString(PostScheduler.TraceParentKey));
+        await FireAsync(postId, cancellationToken);
+    }
 
     public async Task FireAsync(string postId, CancellationToken cancellationToken)
     {
@@ -70,6 +75,7 @@ public sealed class PublishJob(
         // 1. The freezes, as the database has them now: one covering the post now or at its time (lifted since) holds
         // it. An approved crisis statement is the one post that passes.
         var now = time.GetUtcNow();
+        metrics.Fired(now - post.ScheduledAt);
         if (!post.CrisisStatement)
         {
             if (await freezes.CoveringAsync(post.Account, post.ScheduledAt, cancellationToken) is { } freeze)
@@ -106,7 +112,7 @@ public sealed class PublishJob(
         IReadOnlyList<Finding> current;
         try
         {
-            current = await checks.RunAsync(new CheckInput(post.Body, account.Profile, post.ScheduledAt, now), CheckPhase.FireTime, cancellationToken);
+            current = await metrics.RunChecksAsync(checks, new CheckInput(post.Body, account.Profile, post.ScheduledAt, now), CheckPhase.FireTime, cancellationToken);
         }
         catch (Rules.Text.MarkdownTooDeepException e)
         {
@@ -151,7 +157,16 @@ public sealed class PublishJob(
             var delivery = await Retries(publishing, publisher).ExecuteAsync(async token =>
             {
                 publishedAt = time.GetUtcNow();
-                return await publisher.PublishAsync(publishing, account, publishedAt, token);
+                metrics.PublishAttempted(account.Network, publisher.Type);
+                try
+                {
+                    return await publisher.PublishAsync(publishing, account, publishedAt, token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    metrics.PublishFailed(account.Network, publisher.Type, e is PublishException p ? System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Failure.ToString()) : "error");
+                    throw;
+                }
             }, token);
             await ChangeAsync(publishing, PostStatus.Published, "post.published", delivery.Url is null ? null : $"Published: {delivery.Url}",
                 publishedAt: delivery.At ?? publishedAt, delivery: delivery);

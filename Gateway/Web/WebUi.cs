@@ -33,7 +33,6 @@ public static class WebUi
             o.Conventions.AuthorizePage("/Compose", Policies.Editor);
             o.Conventions.AllowAnonymousToPage("/SignIn");
         });
-        services.AddSingleton<SignInThrottle>();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "cg.csrf";

@@ -1,9 +1,11 @@
 using Gateway.Users;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Gateway.Web.Pages;
 
-public sealed class SignInModel(UserStore users, SignInThrottle throttle) : GatewayPage
+[EnableRateLimiting(Api.RateLimits.SignInPolicy)]
+public sealed class SignInModel(UserStore users) : GatewayPage
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -14,16 +16,14 @@ public sealed class SignInModel(UserStore users, SignInThrottle throttle) : Gate
 
     public async Task<IActionResult> OnPostAsync(string? token)
     {
-        var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (!throttle.MayTry(address))
+        if (Api.RateLimits.SignInRefused(HttpContext) is { } wait)
         {
-            Error = "Too many failed sign-ins from your address; wait a minute and try again.";
+            Error = $"Too many sign-in attempts from your address; try again in {wait} s.";
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
         if (string.IsNullOrWhiteSpace(token) || !await WebUi.SignInAsync(HttpContext, token, users))
         {
-            throttle.Failed(address);
             Error = "That token is not valid, or its user is disabled.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
