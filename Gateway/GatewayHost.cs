@@ -78,6 +78,7 @@ public static class GatewayHost
         services.AddHostedService<QueueStartup>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<ConnectFlow>();

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Gateway.Web.Pages;
 
-public sealed class SignInModel(UserStore users, SignInThrottle throttle) : GatewayPage
+public sealed class SignInModel(ApiTokenStore tokens, SignInThrottle throttle) : GatewayPage
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -21,7 +21,7 @@ public sealed class SignInModel(UserStore users, SignInThrottle throttle) : Gate
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
-        if (string.IsNullOrWhiteSpace(token) || !await WebUi.SignInAsync(HttpContext, token, users))
+        if (string.IsNullOrWhiteSpace(token) || !await WebUi.SignInAsync(HttpContext, token, tokens))
         {
             throttle.Failed(address);
             Error = "That token is not valid, or its user is disabled.";
