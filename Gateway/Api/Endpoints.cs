@@ -72,6 +72,8 @@ public static class Endpoints
             return Results.NoContent();
         });
 
+        TokenEndpoints.Map(api);
+
         var accounts = api.MapGroup("/accounts");
         accounts.MapGet("/", async (AccountStore store, CancellationToken ct) => Results.Ok((await store.ListAsync(ct)).Select(AccountView.Of)));
         accounts.MapGet("/{id}", async (string id, AccountStore store, CancellationToken ct) =>
