@@ -199,6 +199,7 @@ public static class GatewayHost
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        SingleSignOn.Add(services.AddAuthentication(), options.Oidc);
         services.AddAuthorization(Policies.Add);
         Web.WebUi.AddServices(services);
     }

@@ -32,6 +32,7 @@ public static class WebUi
             o.Conventions.AuthorizePage("/Reviews", Policies.Reviewer);
             o.Conventions.AuthorizePage("/Compose", Policies.Editor);
             o.Conventions.AllowAnonymousToPage("/SignIn");
+            o.Conventions.AllowAnonymousToPage("/SignInRefused");
         });
         services.AddSingleton<SignInThrottle>();
         services.AddAntiforgery(o =>

@@ -1,16 +1,26 @@
+using Gateway.Auth;
 using Gateway.Users;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Gateway.Web.Pages;
 
-public sealed class SignInModel(ApiTokenStore tokens, SignInThrottle throttle) : GatewayPage
+public sealed class SignInModel(ApiTokenStore tokens, SignInThrottle throttle, GatewayOptions options) : GatewayPage
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>Single sign-on, when configured: the button's provider name.</summary>
+    public SingleSignOnOptions? Sso => options.Oidc.Enabled ? options.Oidc : null;
+
     public void OnGet()
     {
     }
+
+    /// <summary>Off to the provider; it sends the browser back to <see cref="SingleSignOn.CallbackPath"/>, then to <see cref="ReturnUrl"/>.</summary>
+    public IActionResult OnPostSso() => Sso is null
+        ? NotFound()
+        : Challenge(new AuthenticationProperties { RedirectUri = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/" }, SingleSignOn.Scheme);
 
     public async Task<IActionResult> OnPostAsync(string? token)
     {
