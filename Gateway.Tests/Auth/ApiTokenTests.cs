@@ -9,9 +9,9 @@ using Gateway.Users;
 namespace Gateway.Tests.Auth;
 
 /// <summary>API tokens per user: <c>/api/tokens</c> and the <c>/tokens</c> page, who may do what, and when a token stops working.</summary>
-public sealed class ApiTokenTests : IDisposable
+public abstract class ApiTokenTests(Engine engine) : IDisposable
 {
-    private readonly TestGateway _gateway = new();
+    private readonly TestGateway _gateway = new(engine: engine);
 
     public void Dispose() => _gateway.Dispose();
 
@@ -190,3 +190,7 @@ public sealed class ApiTokenTests : IDisposable
         Assert.StartsWith("/signin", WebSession.RedirectTarget(await anonymous.GetAsync("/tokens")));
     }
 }
+
+public sealed class ApiTokenTestsOnSqlite() : ApiTokenTests(Engine.Sqlite);
+
+public sealed class ApiTokenTestsOnPostgres() : ApiTokenTests(Engine.Postgres);
