@@ -194,3 +194,40 @@ public abstract class ApiTokenTests(Engine engine) : IDisposable
 public sealed class ApiTokenTestsOnSqlite() : ApiTokenTests(Engine.Sqlite);
 
 public sealed class ApiTokenTestsOnPostgres() : ApiTokenTests(Engine.Postgres);
+
+/// <summary>A database from before API tokens: every user's one token keeps working, as their token named 'initial'.</summary>
+public sealed class ApiTokenMigrationTests
+{
+    [Fact]
+    public async Task The_token_each_user_had_moves_to_api_tokens_and_keeps_working()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "crisis-gateway-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDir);
+        var token = Tokens.Create();
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDir, "gateway.db")}"))
+        {
+            await connection.OpenAsync();
+            var migrations = Schema.Migrations(new SqliteDialect(Path.Combine(dataDir, "gateway.db"), Path.Combine(dataDir, "quartz.db")));
+            await connection.ExecuteAsync("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+            var apiTokens = migrations.ToList().FindIndex(m => m.Contains("CREATE TABLE api_tokens")) + 1;
+            for (var version = 1; version < apiTokens; version++)
+            {
+                await connection.ExecuteAsync(migrations[version - 1]);
+                await connection.ExecuteAsync("INSERT INTO schema_version (version) VALUES (@version)", new { version });
+            }
+            await connection.ExecuteAsync(
+                "INSERT INTO users (name, role, token_hash, created_at) VALUES ('old', 'reviewer', @hash, '2026-01-01T00:00:00.0000000Z')",
+                new { hash = Tokens.Hash(token) });
+        }
+
+        using var gateway = new TestGateway(dataDir);
+        var client = gateway.ClientWithToken(token);
+        var me = await client.GetAsync("/api/me");
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.Equal("old", (await me.ReadJsonAsync()).GetProperty("name").GetString());
+        var listed = Assert.Single((await (await client.GetAsync("/api/tokens")).ReadJsonAsync()).EnumerateArray());
+        Assert.Equal("initial", listed.GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/tokens/{listed.GetProperty("id").GetString()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/me")).StatusCode);
+    }
+}
