@@ -37,6 +37,9 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         ["POST /api/users"] = "----y",
         ["GET /api/users"] = "----y",
         ["DELETE /api/users/{name}"] = "----y",
+        ["GET /api/tokens"] = "-yyyy", // their own; other users' only for admins (ApiTokenTests)
+        ["POST /api/tokens"] = "-yyyy",
+        ["DELETE /api/tokens/{id}"] = "-yyyy",
         ["GET /api/accounts"] = "-yyyy",
         ["GET /api/accounts/{id}"] = "-yyyy",
         ["POST /api/accounts"] = "----y",
@@ -102,6 +105,11 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         ["GET /admin/audit"] = "----y",
         ["GET /signin"] = "yyyyy",
         ["POST /signin"] = "yyyyy",
+        ["POST /signin?handler=Sso"] = "yyyyy", // 404 here: this gateway has no single sign-on
+        ["GET /signin/refused"] = "-----", // like /forbidden: it answers 403 to whoever single sign-on sends there
+        ["GET /tokens"] = "-yyyy",
+        ["POST /tokens?handler=Create"] = "-yyyy",
+        ["POST /tokens?handler=Revoke"] = "-yyyy",
         ["GET /signout"] = "-yyyy",
         ["POST /signout"] = "-yyyy",
         ["GET /forbidden"] = "-----", // the refusal page itself: it answers 403 to whoever is sent there

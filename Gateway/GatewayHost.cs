@@ -88,6 +88,7 @@ public static class GatewayHost
         services.AddHostedService<QueueStartup>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<ConnectFlow>();
@@ -209,6 +210,7 @@ public static class GatewayHost
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        SingleSignOn.Add(services.AddAuthentication(), options.Oidc);
         services.AddAuthorization(Policies.Add);
         RateLimits.AddServices(services, options.RateLimits);
         ProxyHeaders.AddServices(services, options.ForwardedHeaders);

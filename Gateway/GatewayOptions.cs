@@ -51,6 +51,9 @@ public sealed class GatewayOptions
     /// <summary><c>Gateway:Health</c>: thresholds of <c>/health/ready</c>.</summary>
     public Health.HealthOptions Health { get; set; } = new();
 
+    /// <summary><c>Gateway:Oidc</c>: single sign-on with an OpenID provider; off unless its authority and client are set.</summary>
+    public Auth.SingleSignOnOptions Oidc { get; set; } = new();
+
     public string DatabasePath => Path.Combine(DataDir, "gateway.db");
 
     public string SchedulerPath => Path.Combine(DataDir, "quartz.db");

@@ -8,6 +8,8 @@ public static partial class Names
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
     private static partial Regex Pattern();
 
+    public static bool IsValid(string value) => Pattern().IsMatch(value);
+
     public static string Require(string? value, string what)
     {
         var name = value?.Trim() ?? "";

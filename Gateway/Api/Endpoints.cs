@@ -73,6 +73,8 @@ public static class Endpoints
             return TypedResults.NoContent();
         });
 
+        TokenEndpoints.Map(api);
+
         var accounts = api.MapGroup("/accounts");
         accounts.MapGet("/", async (AccountStore store, CancellationToken ct) => TypedResults.Ok((await store.ListAsync(ct)).Select(AccountView.Of)));
         accounts.MapGet("/{id}", async (string id, AccountStore store, CancellationToken ct) =>

@@ -11,7 +11,7 @@ public sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    UserStore users,
+    ApiTokenStore tokens,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -24,10 +24,10 @@ public sealed class TokenAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
-        var user = await users.FindByTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (user is null || user.DisabledAt is not null)
+        var user = await tokens.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (user is null)
         {
-            return AuthenticateResult.Fail("The token is not valid or its user is disabled.");
+            return AuthenticateResult.Fail("The token is not valid (unknown, revoked or expired) or its user is disabled.");
         }
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role)], SchemeName, ClaimTypes.Name, ClaimTypes.Role);
@@ -36,7 +36,7 @@ public sealed class TokenAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(StatusCodes.Status401Unauthorized, "Not signed in",
-            "Send 'Authorization: Bearer <token>'. Tokens come from 'users add' or an admin.");
+            "Send 'Authorization: Bearer <token>'. Tokens come from the dashboard's API tokens page, 'users add' or an admin.");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden",

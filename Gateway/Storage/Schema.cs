@@ -211,5 +211,23 @@ public static class Schema
         ALTER TABLE posts ADD COLUMN untimed INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX ix_posts_group ON posts (group_id);
         """,
+        // API tokens, several per user, each named, revocable and optionally expiring. The token every user had moves
+        // here as 'initial'; users.token_hash stays (SQLite cannot drop a UNIQUE column) and is never read again.
+        """
+        CREATE TABLE api_tokens (
+            id TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL REFERENCES users (name),
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NULL,
+            last_used_at TEXT NULL,
+            revoked_at TEXT NULL
+        );
+        CREATE INDEX ix_api_tokens_user ON api_tokens (user_name, created_at);
+        INSERT INTO api_tokens (id, user_name, name, token_hash, created_at)
+            SELECT 'initial-' || name, name, 'initial', token_hash, created_at FROM users;
+        UPDATE users SET token_hash = 'unused:' || name;
+        """,
     ];
 }

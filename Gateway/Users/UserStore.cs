@@ -6,7 +6,7 @@ namespace Gateway.Users;
 
 public sealed class UserStore(Database database, AuditLog audit, TimeProvider time)
 {
-    /// <summary>Creates a user and returns the token, which exists nowhere else: only its hash is stored.</summary>
+    /// <summary>Creates a user and returns their first API token, which exists nowhere else: only its hash is stored.</summary>
     public async Task<(User User, string Token)> CreateAsync(string name, string role, string actor, CancellationToken cancellationToken = default)
     {
         name = Names.Require(name, "User name");
@@ -15,29 +15,65 @@ public sealed class UserStore(Database database, AuditLog audit, TimeProvider ti
         var user = new User(name, role, time.GetUtcNow(), null);
         await database.InTransactionAsync(async (c, t) =>
         {
-            var inserted = await c.ExecuteAsync(
-                """
-                INSERT INTO users (name, role, token_hash, created_at) VALUES (@Name, @Role, @hash, @CreatedAt)
-                ON CONFLICT (name) DO NOTHING
-                """,
-                new { user.Name, user.Role, hash = Tokens.Hash(token), user.CreatedAt }, t);
-            if (inserted == 0)
+            if (!await InsertAsync(c, t, user))
             {
                 throw ProblemException.Conflict($"A user named '{name}' already exists.");
             }
+            await ApiTokenStore.InsertAsync(c, t, new ApiToken(Guid.CreateVersion7().ToString("N"), name, "initial", user.CreatedAt, null, null), token);
             await audit.AppendAsync(c, t, actor, "user.created", name, new { role });
             return true;
         }, cancellationToken);
         return (user, token);
     }
 
-    public async Task<User?> FindByTokenAsync(string token, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The user signing in through single sign-on: created with <paramref name="role"/> on their first sign-in (no API
+    /// token: they make their own on the tokens page), else given <paramref name="role"/> if the mapping now says another.
+    /// </summary>
+    public async Task<User> SignedInWithSsoAsync(string name, string role, string issuer, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
-            "SELECT name, role, created_at AS CreatedAt, disabled_at AS DisabledAt FROM users WHERE token_hash = @hash",
-            new { hash = Tokens.Hash(token) }, cancellationToken: cancellationToken));
+        return await database.InTransactionAsync(async (c, t) =>
+        {
+            var user = await FindAsync(c, t, name);
+            if (user is null)
+            {
+                user = new User(name, role, time.GetUtcNow(), null);
+                // A sign-in racing the first inserts nothing and reads the row the other one made.
+                if (await InsertAsync(c, t, user))
+                {
+                    await audit.AppendAsync(c, t, Sso, "user.created", name, new { role, via = Sso, issuer });
+                    return user;
+                }
+                user = (await FindAsync(c, t, name))!;
+            }
+            if (user.DisabledAt is null && user.Role != role)
+            {
+                await c.ExecuteAsync("UPDATE users SET role = @role WHERE name = @name", new { role, name }, t);
+                await audit.AppendAsync(c, t, Sso, "user.role_changed", name, new { from = user.Role, to = role, via = Sso, issuer });
+                user = user with { Role = role };
+            }
+            return user;
+        }, cancellationToken);
     }
+
+    /// <summary>The actor of what single sign-on does to users, in the audit log.</summary>
+    public const string Sso = "sso";
+
+    /// <summary>
+    /// users.token_hash is unique and required by the first migration but no longer read (tokens live in api_tokens):
+    /// each row gets a value no SHA-256 hex hash can equal.
+    /// </summary>
+    private static async Task<bool> InsertAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, User user) =>
+        await c.ExecuteAsync(
+            """
+            INSERT INTO users (name, role, token_hash, created_at) VALUES (@Name, @Role, @unused, @CreatedAt)
+            ON CONFLICT (name) DO NOTHING
+            """,
+            new { user.Name, user.Role, unused = "unused:" + user.Name, user.CreatedAt }, t) > 0;
+
+    private static Task<User?> FindAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, string name) =>
+        c.QuerySingleOrDefaultAsync<User>(
+            "SELECT name, role, created_at AS CreatedAt, disabled_at AS DisabledAt FROM users WHERE name = @name", new { name }, t);
 
     public async Task<User?> FindAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -62,7 +98,7 @@ public sealed class UserStore(Database database, AuditLog audit, TimeProvider ti
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM users", cancellationToken: cancellationToken)) > 0;
     }
 
-    /// <summary>Revokes a user's token; the user stays so that history still names them.</summary>
+    /// <summary>Stops the user: their tokens and sessions stop working; the user stays so that history still names them.</summary>
     public async Task DisableAsync(string name, string actor, CancellationToken cancellationToken = default)
     {
         await database.InTransactionAsync(async (c, t) =>

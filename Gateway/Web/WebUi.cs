@@ -32,6 +32,7 @@ public static class WebUi
             o.Conventions.AuthorizePage("/Reviews", Policies.Reviewer);
             o.Conventions.AuthorizePage("/Compose", Policies.Editor);
             o.Conventions.AllowAnonymousToPage("/SignIn");
+            o.Conventions.AllowAnonymousToPage("/SignInRefused");
         });
         services.AddAntiforgery(o =>
         {
@@ -82,10 +83,10 @@ public static class WebUi
     public static void Map(WebApplication app) => app.MapRazorPages();
 
     /// <summary>Signs the browser in as the token's user; the token itself is not kept.</summary>
-    public static async Task<bool> SignInAsync(HttpContext context, string token, UserStore users)
+    public static async Task<bool> SignInAsync(HttpContext context, string token, ApiTokenStore tokens)
     {
-        var user = await users.FindByTokenAsync(token.Trim(), context.RequestAborted);
-        if (user is null || user.DisabledAt is not null)
+        var user = await tokens.AuthenticateAsync(token.Trim(), context.RequestAborted);
+        if (user is null)
         {
             return false;
         }
@@ -93,7 +94,7 @@ public static class WebUi
         return true;
     }
 
-    private static ClaimsPrincipal Principal(User user) => new(new ClaimsIdentity(
+    public static ClaimsPrincipal Principal(User user) => new(new ClaimsIdentity(
         [new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role)], CookieScheme, ClaimTypes.Name, ClaimTypes.Role));
 
     /// <summary>A user disabled (or given another role) loses the old session at their next click, not in eight hours.</summary>

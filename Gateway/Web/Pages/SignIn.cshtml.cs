@@ -1,18 +1,28 @@
+using Gateway.Auth;
 using Gateway.Users;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Gateway.Web.Pages;
 
 [EnableRateLimiting(Api.RateLimits.SignInPolicy)]
-public sealed class SignInModel(UserStore users) : GatewayPage
+public sealed class SignInModel(ApiTokenStore tokens, GatewayOptions options) : GatewayPage
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>Single sign-on, when configured: the button's provider name.</summary>
+    public SingleSignOnOptions? Sso => options.Oidc.Enabled ? options.Oidc : null;
+
     public void OnGet()
     {
     }
+
+    /// <summary>Off to the provider; it sends the browser back to <see cref="SingleSignOn.CallbackPath"/>, then to <see cref="ReturnUrl"/>.</summary>
+    public IActionResult OnPostSso() => Sso is null
+        ? NotFound()
+        : Challenge(new AuthenticationProperties { RedirectUri = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/" }, SingleSignOn.Scheme);
 
     public async Task<IActionResult> OnPostAsync(string? token)
     {
@@ -22,7 +32,7 @@ public sealed class SignInModel(UserStore users) : GatewayPage
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
-        if (string.IsNullOrWhiteSpace(token) || !await WebUi.SignInAsync(HttpContext, token, users))
+        if (string.IsNullOrWhiteSpace(token) || !await WebUi.SignInAsync(HttpContext, token, tokens))
         {
             Error = "That token is not valid, or its user is disabled.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
