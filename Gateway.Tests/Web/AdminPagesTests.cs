@@ -135,7 +135,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/admin/users", WebSession.RedirectTarget(response));
         var after = await _admin.GetHtmlAsync("/admin/users");
-        Assert.Contains("User 'eve' is disabled", string.Join(" ", WebSession.Texts(after, "//p[@class='notice']")));
+        Assert.Contains("User 'eve' is disabled", string.Join(" ", WebSession.Texts(after, "//p[contains(@class,'notice-warning')]")));
         Assert.NotNull((await _gateway.Service<UserStore>().FindAsync("eve"))!.DisabledAt);
 
         var next = await eve.GetAsync("/");

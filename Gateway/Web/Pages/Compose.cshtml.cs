@@ -66,7 +66,8 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
             : await service.SubmitAsync(new SubmitPost(Account, Body, Display.ToIso(ScheduledAt, Zone), Statement), Me, ct);
         var status = Display.StatusText(post.Status);
         var frozen = post.Frozen is null ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
-        return Done($"{(IsEdit ? "Saved" : "Submitted")}: the post is {status}.{frozen}", "/Posts", new { id = post.Id });
+        var kind = post.Frozen is null ? NoticeKinds.Of(post.Status) : NoticeKinds.Worst(NoticeKinds.Of(post.Status), NoticeKind.Warning);
+        return Done(kind, $"{(IsEdit ? "Saved" : "Submitted")}: the post is {status}.{frozen}", "/Posts", new { id = post.Id });
     }, () => Task.CompletedTask);
 
     /// <summary>The live check behind the editor's typing: the findings partial, nothing saved.</summary>
