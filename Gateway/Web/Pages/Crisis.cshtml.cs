@@ -77,7 +77,7 @@ public sealed class CrisisModel(
         // One line a post, "id|kind|outcome", so a refused one shows as the bad news it is.
         Results = string.Join("\n", results.Select(r => r.Error is { } error
             ? $"{r.Id}|{NoticeKind.Danger}|{error}"
-            : $"{r.Id}|{(r.Status is { } status ? NoticeKinds.Of(status) : NoticeKind.Info)}|{(r.Status is { } s ? Display.StatusText(s) : "")}"));
+            : $"{r.Id}|{(r.Status is { } status ? NoticeKinds.Of(PostTransitions.Parse(status)) : NoticeKind.Info)}|{(r.Status is { } s ? Display.StatusText(s) : "")}"));
         var done = results.Count(r => r.Error is null);
         var kind = done == results.Count ? NoticeKind.Success : done == 0 ? NoticeKind.Danger : NoticeKind.Warning;
         return Done(kind, $"{what} {done} of {results.Count} post(s).", "/Crisis");
