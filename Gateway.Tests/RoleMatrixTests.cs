@@ -59,6 +59,9 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         ["GET /api/incidents"] = "----y",
         ["GET /api/incidents/{id}"] = "----y",
         ["GET /api/audit"] = "----y",
+        ["GET /api/notifications"] = "-yyyy", // everyone signed in, each their own
+        ["POST /api/notifications/{id:long}/read"] = "-yyyy",
+        ["POST /api/notifications/read-all"] = "-yyyy",
 
         ["GET /"] = "-yyyy", // everyone signed in; an outsider sees their own accounts' posts only
         ["GET /posts/{id}"] = "-y-yy",
@@ -88,6 +91,11 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         ["POST /admin/trends?handler=Push"] = "----y",
         ["POST /admin/trends?handler=Delete"] = "----y",
         ["GET /admin/audit"] = "----y",
+        ["GET /incidents/{id}"] = "----y",
+        ["GET /incidents/{id}?handler=Markdown"] = "----y",
+        ["GET /notifications"] = "-yyyy",
+        ["POST /notifications?handler=Read"] = "-yyyy",
+        ["POST /notifications?handler=ReadAll"] = "-yyyy",
         ["GET /signin"] = "yyyyy",
         ["POST /signin"] = "yyyyy",
         ["GET /signout"] = "-yyyy",
@@ -221,11 +229,12 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
     private static string Url(Route route, string post) => Parameter().Replace(route.Path, m => m.Groups[1].Value switch
     {
         "id" when route.Path.StartsWith("/api/accounts/", StringComparison.Ordinal) => "acme",
+        "id" when route.Path.StartsWith("/api/notifications/", StringComparison.Ordinal) => "1",
         "id" when route.Path.Contains("posts/", StringComparison.Ordinal) || route.Path.StartsWith("/compose/", StringComparison.Ordinal) => post,
         _ => "nothing-here",
     }) + (route.Handler is null ? "" : "?handler=" + route.Handler);
 
-    [GeneratedRegex(@"\{(\w+)\??\}")]
+    [GeneratedRegex(@"\{(\w+)(?::\w+)?\??\}")]
     private static partial Regex Parameter();
 
     private sealed record Route(string Method, string Path, string? Handler, bool IsPage)
