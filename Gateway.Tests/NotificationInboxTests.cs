@@ -7,9 +7,9 @@ using Gateway.Tests.Support;
 namespace Gateway.Tests;
 
 /// <summary>In-app notifications: who gets which, nobody sees or marks another's, and the bell counts the unread.</summary>
-public sealed class NotificationInboxTests : IAsyncLifetime
+public abstract class NotificationInboxTests(Engine engine) : IAsyncLifetime
 {
-    private readonly TestGateway _gateway = new();
+    private readonly TestGateway _gateway = new(engine: engine);
     private HttpClient _root = null!;
     private HttpClient _eve = null!;
     private HttpClient _rita = null!;
@@ -158,3 +158,7 @@ public sealed class NotificationInboxTests : IAsyncLifetime
 
     private static string Bell(string html) => WebSession.Texts(html, "//a[@id='bell']/span[@class='bell-count']").Single();
 }
+
+public sealed class NotificationInboxOnSqlite() : NotificationInboxTests(Engine.Sqlite);
+
+public sealed class NotificationInboxOnPostgres() : NotificationInboxTests(Engine.Postgres);
