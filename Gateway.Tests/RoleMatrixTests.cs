@@ -72,6 +72,9 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         ["GET /api/incidents"] = "----y",
         ["GET /api/incidents/{id}"] = "----y",
         ["GET /api/audit"] = "----y",
+        ["GET /api/notifications"] = "-yyyy", // everyone signed in, each their own
+        ["POST /api/notifications/{id:long}/read"] = "-yyyy",
+        ["POST /api/notifications/read-all"] = "-yyyy",
 
         ["GET /"] = "-yyyy", // everyone signed in; an outsider sees their own accounts' posts only
         ["GET /posts/{id}"] = "-y-yy",
@@ -103,6 +106,11 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         ["POST /admin/trends?handler=Push"] = "----y",
         ["POST /admin/trends?handler=Delete"] = "----y",
         ["GET /admin/audit"] = "----y",
+        ["GET /incidents/{id}"] = "----y",
+        ["GET /incidents/{id}?handler=Markdown"] = "----y",
+        ["GET /notifications"] = "-yyyy",
+        ["POST /notifications?handler=Read"] = "-yyyy",
+        ["POST /notifications?handler=ReadAll"] = "-yyyy",
         ["GET /signin"] = "yyyyy",
         ["POST /signin"] = "yyyyy",
         ["POST /signin?handler=Sso"] = "yyyyy", // 404 here: this gateway has no single sign-on
@@ -245,13 +253,14 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
     {
         "id" when route.Path.StartsWith("/api/accounts/", StringComparison.Ordinal) => "acme",
         "id" when route.Path.StartsWith("/api/groups/", StringComparison.Ordinal) => _group,
+        "id" when route.Path.StartsWith("/api/notifications/", StringComparison.Ordinal) => "1",
         "id" when route.Path.Contains("posts/", StringComparison.Ordinal) || route.Path.StartsWith("/compose/", StringComparison.Ordinal) => post,
         _ => "nothing-here",
     }) + (route.Handler is null ? "" : "?handler=" + route.Handler)
         // The calendar's move names its post and time in the form; here in the query, which the handler reads as well.
         + (route is { Path: "/", Handler: "Move" } ? $"&id={post}&to=2031-01-06T10:00" : "");
 
-    [GeneratedRegex(@"\{(\w+)\??\}")]
+    [GeneratedRegex(@"\{(\w+)(?::\w+)?\??\}")]
     private static partial Regex Parameter();
 
     private sealed record Route(string Method, string Path, string? Handler, bool IsPage)

@@ -120,6 +120,7 @@ public static class GatewayHost
         services.AddSingleton<ReviewStore>();
         services.AddSingleton<ReviewService>();
         services.AddSingleton(options.Notifications);
+        services.AddSingleton<UserInbox>();
         services.AddSingleton<Notifier>();
         services.AddHostedService<NotificationDispatcher>();
         services.AddHttpClient(NotificationDispatcher.ClientName, c =>

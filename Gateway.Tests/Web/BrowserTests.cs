@@ -78,6 +78,11 @@ public sealed class BrowserTests(BrowserFixture fixture, ITestOutputHelper outpu
         await reviewer.GotoAsync("/reviews");
         var item = reviewer.Locator("article.inbox-item").Filter(new() { Has = reviewer.Locator($"a[href='/posts/{id}']") });
         await Expect(item).ToHaveCountAsync(1);
+        // One line a post: the findings and the link open with it.
+        await Expect(item.Locator($"a[href='/posts/{id}']")).ToBeHiddenAsync();
+        await item.Locator("summary").First.ClickAsync();
+        await Expect(item.Locator("ol.findings")).ToBeVisibleAsync();
+        await reviewer.ShotAsync("inbox-opened");
         await item.Locator($"a[href='/posts/{id}']").First.ClickAsync();
         await reviewer.Page.WaitForURLAsync($"**/posts/{id}");
         await Expect(reviewer.Locator(".status").First).ToHaveTextAsync("pending review");

@@ -183,6 +183,8 @@ public static class Endpoints
             var items = await audit.QueryAsync(Limit(limit, 50, 500), before, action, subject, actor, ct);
             return TypedResults.Ok(new { items, next = items.Count == Limit(limit, 50, 500) ? items[^1].Id : (long?)null });
         }).RequireAuthorization(Policies.Admin);
+
+        NotificationEndpoints.Map(api);
     }
 
     private static async Task<Unfrozen> UnfreezeAsync(string? id, ReasonRequest request, KillSwitch killSwitch, FreezeStore store, ClaimsPrincipal actor, CancellationToken ct)

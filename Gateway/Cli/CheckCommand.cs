@@ -21,7 +21,7 @@ public static class CheckCommand
     {
         var audit = new AuditLog(database, TimeProvider.System);
         var protection = DataProtectionProvider.Create(ConnectionStore.KeyRing(options), b => b.SetApplicationName(ConnectionStore.ApplicationName));
-        var connections = new ConnectionStore(database, protection, audit, new Notifications.Notifier(new(), TimeProvider.System), TimeProvider.System);
+        var connections = new ConnectionStore(database, protection, audit, new Notifications.Notifier(new(), new Notifications.UserInbox(database, Reviews.ReviewPolicy.Load(options.RulesDir), TimeProvider.System), TimeProvider.System), TimeProvider.System);
         var store = new AccountStore(database, connections, audit, TimeProvider.System);
         var account = await store.GetAsync(accountId)
             ?? throw ProblemException.BadRequest($"Unknown account '{accountId}' in {options.DatabasePath}.");

@@ -6,13 +6,15 @@ using Gateway.Users;
 namespace Gateway.Notifications;
 
 /// <summary>
-/// Writes notifications into the database outbox inside the transaction of the change they report, so they are
-/// never lost and never block that change; <see cref="NotificationDispatcher"/> delivers them afterwards.
+/// The one place events are raised: writes notifications into the database outbox inside the transaction of the
+/// change they report, so they are never lost and never block that change; <see cref="NotificationDispatcher"/>
+/// delivers them to webhooks afterwards, and <see cref="UserInbox"/> puts them in the inboxes of whom they concern.
 /// </summary>
-public sealed class Notifier(NotificationOptions options, TimeProvider time)
+public sealed class Notifier(NotificationOptions options, UserInbox inbox, TimeProvider time)
 {
     public async Task EnqueueAsync(DbConnection connection, DbTransaction transaction, NotificationEvent notification)
     {
+        await inbox.DeliverAsync(connection, transaction, notification);
         var targets = options.Webhooks.Where(w => w.Wants(notification)).ToArray();
         if (targets.Length == 0)
         {
@@ -40,13 +42,13 @@ public sealed class Notifier(NotificationOptions options, TimeProvider time)
                 new("review.requested", [Role.Reviewer, Role.Admin], after.Account, after.Id,
                     $"Review requested: {post}, due {after.ScheduledAt:O}, needs {after.RequiredApprovals} approval(s). {after.StatusReason}"),
             (PostStatus.PendingReview, PostStatus.Scheduled, "post.approved") =>
-                new("post.approved", [Role.Editor, Role.Admin], after.Account, after.Id, $"Approved: {post}. {after.StatusReason}"),
+                new("post.approved", [Role.Editor, Role.Admin], after.Account, after.Id, $"Approved: {post}. {after.StatusReason}", after.Author),
             (_, PostStatus.Scheduled, "post.override") =>
-                new("post.override", [], after.Account, after.Id, $"ADMIN OVERRIDE of blocking findings: {post}. {after.StatusReason}"),
-            (_, PostStatus.Rejected, _) => new("post.rejected", [Role.Editor, Role.Admin], after.Account, after.Id, $"Rejected: {post}. {after.StatusReason}"),
-            (_, PostStatus.Expired, _) => new("post.expired", [Role.Editor, Role.Admin], after.Account, after.Id, $"Expired without review: {post}. {after.StatusReason}"),
-            (_, PostStatus.Held, _) => new("post.held", [Role.Editor, Role.Admin], after.Account, after.Id, $"Held: {post}. {after.StatusReason}"),
-            (_, PostStatus.Failed, _) => new("post.failed", [Role.Editor, Role.Admin], after.Account, after.Id, $"Publishing failed: {post}. {after.StatusReason}"),
+                new("post.override", [], after.Account, after.Id, $"ADMIN OVERRIDE of blocking findings: {post}. {after.StatusReason}", after.Author),
+            (_, PostStatus.Rejected, _) => new("post.rejected", [Role.Editor, Role.Admin], after.Account, after.Id, $"Rejected: {post}. {after.StatusReason}", after.Author),
+            (_, PostStatus.Expired, _) => new("post.expired", [Role.Editor, Role.Admin], after.Account, after.Id, $"Expired without review: {post}. {after.StatusReason}", after.Author),
+            (_, PostStatus.Held, _) => new("post.held", [Role.Editor, Role.Admin], after.Account, after.Id, $"Held: {post}. {after.StatusReason}", after.Author),
+            (_, PostStatus.Failed, _) => new("post.failed", [Role.Editor, Role.Admin], after.Account, after.Id, $"Publishing failed: {post}. {after.StatusReason}", after.Author),
             _ => null,
         };
     }

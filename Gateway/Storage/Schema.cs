@@ -229,5 +229,19 @@ public static class Schema
             SELECT 'initial-' || name, name, 'initial', token_hash, created_at FROM users;
         UPDATE users SET token_hash = 'unused:' || name;
         """,
+        // Each user's in-app notifications (the dashboard's bell): the event's text copied per recipient, read or not.
+        $"""
+        CREATE TABLE user_notifications (
+            id {dialect.AutoIncrementKey},
+            user_name TEXT NOT NULL REFERENCES users (name),
+            event TEXT NOT NULL,
+            post_id TEXT NULL,
+            account_id TEXT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            read_at TEXT NULL
+        );
+        CREATE INDEX ix_user_notifications_user ON user_notifications (user_name, read_at, id);
+        """,
     ];
 }

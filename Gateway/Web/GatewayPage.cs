@@ -12,6 +12,12 @@ public abstract class GatewayPage : PageModel
     [TempData]
     public string? Notice { get; set; }
 
+    /// <summary>The <see cref="NoticeKind"/> of <see cref="Notice"/>, by name (TempData keeps strings).</summary>
+    [TempData]
+    public string? NoticeKindName { get; set; }
+
+    public NoticeKind NoticeKind => Enum.TryParse<NoticeKind>(NoticeKindName, out var kind) ? kind : NoticeKind.Success;
+
     /// <summary>Why the last action was refused, in the service's own words.</summary>
     public string? Error { get; protected set; }
 
@@ -62,9 +68,10 @@ public abstract class GatewayPage : PageModel
         }
     }
 
-    protected IActionResult Done(string notice, string page, object? routeValues = null)
+    protected IActionResult Done(NoticeKind kind, string notice, string page, object? routeValues = null)
     {
         Notice = notice;
+        NoticeKindName = kind.ToString();
         return RedirectToPage(page, routeValues);
     }
 }

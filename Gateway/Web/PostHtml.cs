@@ -58,6 +58,23 @@ public static partial class PostHtml
     }
 
     /// <summary>
+    /// What readers see of the post, as one line of plain text for lists (queue, week, crisis room): the Markdown
+    /// rendered without markup, its runs of white space folded. Not encoded: Razor encodes it where it is shown.
+    /// </summary>
+    public static string PlainText(string body)
+    {
+        try
+        {
+            // The text a network is sent (Gateway.Rules' PlainText, from the shared parse), on one line.
+            return WhiteSpace().Replace(Rules.Text.PlainText.Render(body).Text, " ").Trim();
+        }
+        catch (MarkdownTooDeepException)
+        {
+            return WhiteSpace().Replace(body, " ").Trim();
+        }
+    }
+
+    /// <summary>
     /// The body as written, with each finding's span in a <c>mark</c> (the worst severity wins where findings
     /// overlap) that names the rules; the findings list links to the marks by number.
     /// </summary>
@@ -110,6 +127,9 @@ public static partial class PostHtml
         var scheme = SchemePattern().Match(new string((url ?? "").Where(c => c > ' ').ToArray()));
         return !scheme.Success || scheme.Groups[1].Value.ToLowerInvariant() is "http" or "https" or "mailto" or "tel";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s+")]
+    private static partial System.Text.RegularExpressions.Regex WhiteSpace();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^([a-zA-Z][a-zA-Z0-9+.\-]*):")]
     private static partial System.Text.RegularExpressions.Regex SchemePattern();

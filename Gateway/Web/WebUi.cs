@@ -29,6 +29,7 @@ public static class WebUi
             o.RootDirectory = "/Web/Pages";
             o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
             o.Conventions.AuthorizePage("/Crisis", Policies.Admin);
+            o.Conventions.AuthorizePage("/Incident", Policies.Admin);
             o.Conventions.AuthorizePage("/Reviews", Policies.Reviewer);
             o.Conventions.AuthorizePage("/Compose", Policies.Editor);
             o.Conventions.AllowAnonymousToPage("/SignIn");

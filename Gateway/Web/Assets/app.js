@@ -37,9 +37,14 @@
     var target = document.getElementById("live");
     var status = document.getElementById("live-status");
     var timer = null, sequence = 0;
+    // Like the server's messages, each says its kind: a failed check must not read like "Checked."
+    function say(text, kind) {
+      status.textContent = text;
+      status.setAttribute("data-kind", kind);
+    }
     function run() {
       var mine = ++sequence;
-      status.textContent = "Checking…";
+      say("Checking…", "info");
       fetch(form.getAttribute("data-live-check"), {
         method: "POST",
         body: new FormData(form),
@@ -52,14 +57,14 @@
       }).then(function (result) {
         if (mine !== sequence) { return; } // an older answer arriving late
         if (!result.html) {
-          status.textContent = "Could not check the post right now.";
+          say("Could not check the post right now.", "danger");
           return;
         }
         target.innerHTML = result.text; // the server's findings fragment, every piece of user text escaped there
         localTimes(target);
-        status.textContent = result.ok ? "Checked." : "Could not check.";
+        say(result.ok ? "Checked." : "Could not check.", result.ok ? "info" : "danger");
       }).catch(function () {
-        if (mine === sequence) { status.textContent = "Could not check: are you still signed in?"; }
+        if (mine === sequence) { say("Could not check: are you still signed in?", "danger"); }
       });
     }
     form.addEventListener("input", function () {

@@ -82,19 +82,19 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
             if (edited.Status == PostStatus.Draft && !draft)
             {
                 edited = await service.SubmitDraftAsync(edited.Id, null, Me, ct);
-                return Done($"Submitted: the post is {Display.StatusText(edited.Status)}.{FrozenNote(edited)}", "/Posts", new { id = edited.Id });
+                return Done(NoticeKinds.Of(edited), $"Submitted: the post is {Display.StatusText(edited.Status)}.{FrozenNote(edited)}", "/Posts", new { id = edited.Id });
             }
-            return Done($"Saved: the post is {Display.StatusText(edited.Status)}.{FrozenNote(edited)}", "/Posts", new { id = edited.Id });
+            return Done(NoticeKinds.Of(edited), $"Saved: the post is {Display.StatusText(edited.Status)}.{FrozenNote(edited)}", "/Posts", new { id = edited.Id });
         }
         var when = Display.ToIso(ScheduledAt, Zone);
         if (Chosen.Count > 1)
         {
             var group = await service.SubmitGroupAsync(new SubmitPost(null, Body, when, Accounts: Chosen, Draft: draft), Me, ct);
             var each = string.Join(", ", group.Posts.Select(p => $"{p.Account} is {Display.StatusText(p.Status)}{(p.Frozen is null ? "" : " (frozen: held until the freeze is lifted)")}"));
-            return Done($"{(draft ? "Saved as drafts" : "Submitted")} for {group.Posts.Count} accounts: {each}.", "/Posts", new { id = group.Posts[0].Id });
+            return Done(group.Posts.Select(NoticeKinds.Of).Aggregate(NoticeKind.Success, NoticeKinds.Worst), $"{(draft ? "Saved as drafts" : "Submitted")} for {group.Posts.Count} accounts: {each}.", "/Posts", new { id = group.Posts[0].Id });
         }
         var post = await service.SubmitAsync(new SubmitPost(Chosen.FirstOrDefault(), Body, when, Statement, Draft: draft), Me, ct);
-        return Done($"{(draft ? "Saved as a draft" : "Submitted")}: the post is {Display.StatusText(post.Status)}.{FrozenNote(post)}", "/Posts", new { id = post.Id });
+        return Done(NoticeKinds.Of(post), $"{(draft ? "Saved as a draft" : "Submitted")}: the post is {Display.StatusText(post.Status)}.{FrozenNote(post)}", "/Posts", new { id = post.Id });
     }, () => Task.CompletedTask);
 
     private static string FrozenNote(Post post) =>

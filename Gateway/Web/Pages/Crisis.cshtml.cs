@@ -43,7 +43,7 @@ public sealed class CrisisModel(
                 throw ProblemException.BadRequest("Tick the confirmation box: a freeze stops publishing for everyone.");
             }
             var freeze = await killSwitch.FreezeAsync(reason, accounts, Me.Name, ct);
-            return Done(freeze.Global
+            return Done(NoticeKind.Danger, freeze.Global
                 ? "Frozen: nothing will be published until the freeze is lifted."
                 : $"Frozen: {string.Join(", ", freeze.Accounts)}.", "/Crisis");
         }, () => LoadAsync(ct));
@@ -52,7 +52,9 @@ public sealed class CrisisModel(
         AttemptAsync(async () =>
         {
             var (lifted, held) = await killSwitch.UnfreezeAsync(id, reason, Me.Name, ct);
-            return Done($"Unfrozen ({lifted.Scope}). {held.Count} post(s) that came due stay held: release or cancel them below.", "/Crisis");
+            return Done(held.Count == 0 ? NoticeKind.Success : NoticeKind.Warning,
+                held.Count == 0 ? $"Unfrozen ({lifted.Scope}); no posts came due meanwhile." : $"Unfrozen ({lifted.Scope}). {held.Count} post(s) that came due stay held: release or cancel them below.",
+                "/Crisis");
         }, () => LoadAsync(ct));
 
     /// <summary>A spacing left empty is a mistake, not zero: zero would send every held post at the same moment.</summary>
@@ -72,8 +74,13 @@ public sealed class CrisisModel(
 
     private IActionResult Report(string what, IReadOnlyList<BulkResult> results)
     {
-        Results = string.Join("\n", results.Select(r => $"{r.Id}: {r.Error ?? (r.Status is { } status ? Display.StatusText(status) : null)}"));
-        return Done($"{what} {results.Count(r => r.Error is null)} of {results.Count} post(s).", "/Crisis");
+        // One line a post, "id|kind|outcome", so a refused one shows as the bad news it is.
+        Results = string.Join("\n", results.Select(r => r.Error is { } error
+            ? $"{r.Id}|{NoticeKind.Danger}|{error}"
+            : $"{r.Id}|{(r.Status is { } status ? NoticeKinds.Of(PostTransitions.Parse(status)) : NoticeKind.Info)}|{(r.Status is { } s ? Display.StatusText(s) : "")}"));
+        var done = results.Count(r => r.Error is null);
+        var kind = done == results.Count ? NoticeKind.Success : done == 0 ? NoticeKind.Danger : NoticeKind.Warning;
+        return Done(kind, $"{what} {done} of {results.Count} post(s).", "/Crisis");
     }
 
     private async Task LoadAsync(CancellationToken ct)

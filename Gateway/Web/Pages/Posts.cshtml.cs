@@ -59,7 +59,7 @@ public sealed class PostsModel(
             RequireRole(IsReviewer, "Only reviewers and admins give second opinions.");
             var post = await reviewService.ReviewAsync(Id, new ReviewRequest(verdict, comment, contentHash), Me, ct);
             var outcome = string.Equals(verdict?.Trim(), Reviews.Review.Reject, StringComparison.OrdinalIgnoreCase) ? "Rejected" : "Approved";
-            return Done($"{outcome}: the post is {Display.StatusText(post.Status)}.", "/Posts", new { id = Id });
+            return Done(NoticeKinds.Of(post.Status), $"{outcome}: the post is {Display.StatusText(post.Status)}.", "/Posts", new { id = Id });
         }, () => LoadAsync(ct));
 
     public Task<IActionResult> OnPostCommentAsync(string? text, CancellationToken ct) =>
@@ -67,7 +67,7 @@ public sealed class PostsModel(
         {
             Typed["text"] = text;
             await reviewService.CommentAsync(Id, new CommentRequest(text), Me, ct);
-            return Done("Comment added.", "/Posts", new { id = Id });
+            return Done(NoticeKind.Success, "Comment added.", "/Posts", new { id = Id });
         }, () => LoadAsync(ct));
 
     public Task<IActionResult> OnPostCancelAsync(CancellationToken ct) =>
@@ -75,7 +75,7 @@ public sealed class PostsModel(
         {
             RequireRole(IsEditor, "Only editors and admins cancel posts.");
             await service.CancelAsync(Id, Me, ct);
-            return Done("Cancelled: the post will not be published.", "/Posts", new { id = Id });
+            return Done(NoticeKind.Info, "Cancelled: the post will not be published.", "/Posts", new { id = Id });
         }, () => LoadAsync(ct));
 
     public Task<IActionResult> OnPostSubmitAsync(CancellationToken ct) =>
@@ -84,7 +84,7 @@ public sealed class PostsModel(
             RequireRole(IsEditor, "Only editors and admins submit drafts.");
             var post = await service.SubmitDraftAsync(Id, null, Me, ct);
             var frozen = post.Frozen is null ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
-            return Done($"Submitted: the post is {Display.StatusText(post.Status)}.{frozen}", "/Posts", new { id = Id });
+            return Done(NoticeKinds.Of(post), $"Submitted: the post is {Display.StatusText(post.Status)}.{frozen}", "/Posts", new { id = Id });
         }, () => LoadAsync(ct));
 
     public Task<IActionResult> OnPostOverrideAsync(string? reason, CancellationToken ct) =>
@@ -93,7 +93,7 @@ public sealed class PostsModel(
             Typed["reason"] = reason;
             RequireRole(IsAdmin, "Only admins override a block.");
             var post = await reviewService.OverrideAsync(Id, new OverrideRequest(reason), Me, ct);
-            return Done($"Overridden: the post is {Display.StatusText(post.Status)}, and the override is audited.", "/Posts", new { id = Id });
+            return Done(NoticeKind.Warning, $"Overridden: the post is {Display.StatusText(post.Status)}, and the override is audited.", "/Posts", new { id = Id });
         }, () => LoadAsync(ct));
 
     /// <summary>The same roles as the API, whatever the page showed: a form can be posted without its page.</summary>

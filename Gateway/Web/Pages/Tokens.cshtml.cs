@@ -42,7 +42,7 @@ public sealed class TokensModel(ApiTokenStore tokens, TimeProvider time) : Gatew
     public Task<IActionResult> OnPostRevokeAsync(string? id, CancellationToken ct) => AttemptAsync(async () =>
     {
         var revoked = await tokens.RevokeAsync(id ?? "", Me, ct);
-        return Done($"Token '{revoked.Name}' of {revoked.User} is revoked: it no longer works.", "/Tokens");
+        return Done(NoticeKind.Success, $"Token '{revoked.Name}' of {revoked.User} is revoked: it no longer works.", "/Tokens");
     }, () => LoadAsync(ct));
 
     private async Task LoadAsync(CancellationToken ct)

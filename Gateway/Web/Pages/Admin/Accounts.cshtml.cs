@@ -53,20 +53,20 @@ public sealed class AccountsModel(AccountStore accounts, ConnectFlow connect, Ru
     {
         Edit = null;
         var saved = await accounts.SaveAsync(Form.Id ?? "", Form.ToRequest(), create: true, Me.Name, ct);
-        return Done($"Account '{saved.Id}' created.", "/Admin/Accounts");
+        return Done(NoticeKind.Success, $"Account '{saved.Id}' created.", "/Admin/Accounts");
     }, () => LoadAsync(ct));
 
     public Task<IActionResult> OnPostUpdateAsync(CancellationToken ct) => AttemptAsync(async () =>
     {
         Form.Id = Edit;
         var saved = await accounts.SaveAsync(Edit ?? "", Form.ToRequest(), create: false, Me.Name, ct);
-        return Done($"Account '{saved.Id}' saved.", "/Admin/Accounts");
+        return Done(NoticeKind.Success, $"Account '{saved.Id}' saved.", "/Admin/Accounts");
     }, () => LoadAsync(ct));
 
     public Task<IActionResult> OnPostTestAsync(CancellationToken ct) => AttemptAsync(async () =>
     {
         var identity = await connect.TestAsync(Edit ?? "", ct);
-        return Done($"Account '{Edit}' is connected as {identity}.", "/Admin/Accounts", new { edit = Edit });
+        return Done(NoticeKind.Success, $"Account '{Edit}' is connected as {identity}.", "/Admin/Accounts", new { edit = Edit });
     }, async () =>
     {
         await LoadAsync(ct);

@@ -11,10 +11,9 @@ public sealed class ConnectCallbackModel(ConnectFlow flow) : GatewayPage
         try
         {
             var account = await flow.CompleteAsync(state, code, error, Me, ct);
-            Notice = account.Connection.Identity is { } identity
-                ? $"Account '{account.Id}' connected as {identity}."
-                : $"Account '{account.Id}' connected; its first test did not answer: use “Test connection”.";
-            return RedirectToPage("/Admin/Accounts", new { edit = account.Id });
+            return account.Connection.Identity is { } identity
+                ? Done(NoticeKind.Success, $"Account '{account.Id}' connected as {identity}.", "/Admin/Accounts", new { edit = account.Id })
+                : Done(NoticeKind.Warning, $"Account '{account.Id}' connected; its first test did not answer: use “Test connection”.", "/Admin/Accounts", new { edit = account.Id });
         }
         catch (ProblemException e)
         {

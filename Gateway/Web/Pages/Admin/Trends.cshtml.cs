@@ -49,13 +49,13 @@ public sealed class TrendsModel(TrendStore trends, IRulePackSource packs) : Gate
         var keywords = (Keywords ?? "").Split([',', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var request = new TrendRequest(Tag, Context, Sensitivity, keywords, Display.ToIso(ExpiresAt, Zone), string.IsNullOrWhiteSpace(Topic) ? null : Topic);
         var saved = await trends.UpsertAsync(new TrendsRequest([request]), Me.Name, ct);
-        return Done($"Trend #{saved[0].Tag} is live.", "/Admin/Trends");
+        return Done(NoticeKind.Success, $"Trend #{saved[0].Tag} is live.", "/Admin/Trends");
     }, LoadAsync);
 
     public Task<IActionResult> OnPostDeleteAsync(string? trend, CancellationToken ct) => AttemptAsync(async () =>
     {
         await trends.DeleteAsync(trend ?? "", Me.Name, ct);
-        return Done($"Trend #{Trend.Key(trend ?? "")} deleted.", "/Admin/Trends");
+        return Done(NoticeKind.Info, $"Trend #{Trend.Key(trend ?? "")} deleted.", "/Admin/Trends");
     }, LoadAsync);
 
     private Task LoadAsync()

@@ -35,7 +35,7 @@ public sealed class UsersModel(UserStore users) : GatewayPage
     public Task<IActionResult> OnPostDisableAsync(string? user, CancellationToken ct) => AttemptAsync(async () =>
     {
         await users.DisableAsync(user ?? "", Me.Name, ct);
-        return Done($"User '{user}' is disabled: their token and sessions no longer work.", "/Admin/Users");
+        return Done(NoticeKind.Warning, $"User '{user}' is disabled: their token and sessions no longer work.", "/Admin/Users");
     }, () => LoadAsync(ct));
 
     private async Task LoadAsync(CancellationToken ct) => Users = await users.ListAsync(ct);
