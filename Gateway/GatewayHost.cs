@@ -94,6 +94,8 @@ public static class GatewayHost
         {
             protection.PersistKeysToFileSystem(ConnectionStore.KeyRing(options));
         }
+        services.AddSingleton<Media.ImageCleaner>();
+        services.AddSingleton<Media.MediaStore>();
         services.AddSingleton<PostStore>();
         services.AddSingleton<PostAccess>();
         services.AddSingleton<FreezeStore>();

@@ -39,6 +39,9 @@ public sealed class GatewayOptions
     /// <summary><c>Gateway:Links:Enabled</c> (network checks on or off) and <c>Gateway:Links:AllowPrivateAddresses</c>.</summary>
     public Rules.Links.LinkCheckOptions Links { get; set; } = new();
 
+    /// <summary><c>Gateway:Media:MaxBytes</c> and <c>Gateway:Media:MaxPixels</c>: what <c>POST /api/media</c> accepts.</summary>
+    public Media.MediaOptions Media { get; set; } = new();
+
     public string DatabasePath => Path.Combine(DataDir, "gateway.db");
 
     public string SchedulerPath => Path.Combine(DataDir, "quartz.db");
