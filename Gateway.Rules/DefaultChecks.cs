@@ -14,6 +14,8 @@ public static class DefaultChecks
     public static IReadOnlyList<ICheck> Create(IRulePackSource packs, NetworkLimits limits, ITrendSource? trends = null) =>
     [
         new NetworkLengthCheck(limits),
+        new NetworkMediaCheck(limits),
+        new AltTextCheck(packs),
         new HashtagCountCheck(packs),
         new MentionCountCheck(packs),
         new SensitiveTopicCheck(packs, trends),

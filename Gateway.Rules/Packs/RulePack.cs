@@ -29,6 +29,9 @@ public sealed record PackPattern(string Language, Regex Regex, int Certainty, st
 /// <summary>An example from a pack: text that must (or must not) fire the pack's rule for the given account.</summary>
 public sealed record PackExample(string Text, bool MustFire, string Language, string AccountKind, string Network, long Line)
 {
+    /// <summary>The alt texts of the example's images (blank: an image without one), for the <c>media.*</c> packs.</summary>
+    public IReadOnlyList<string> Media { get; init; } = [];
+
     public override string ToString() => $"{(MustFire ? "fire" : "pass")}:{Line} {Text}";
 }
 
@@ -80,7 +83,7 @@ public sealed class RulePack
     public IReadOnlyList<PackPattern> Patterns { get; init; } = [];
     public IReadOnlyList<PackExample> Examples { get; init; } = [];
 
-    /// <summary>A built-in detector instead of (or as well as) terms: payment-card, iban, email, phone, language, hashtag-count, mention-count, wrong-account.</summary>
+    /// <summary>A built-in detector instead of (or as well as) terms: payment-card, iban, email, phone, language, hashtag-count, mention-count, wrong-account, alt-missing.</summary>
     public string? Detector { get; init; }
 
     /// <summary>For <c>detector: language</c>: stop words per language.</summary>

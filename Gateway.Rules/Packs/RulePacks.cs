@@ -6,7 +6,7 @@ namespace Gateway.Rules;
 
 /// <summary>
 /// Loads every rule pack under a rules folder: each <c>*.yml</c> file in the pack folders <see cref="Folders"/>
-/// (<c>rules/topics/</c>, <c>rules/privacy/</c>, <c>rules/account/</c>, <c>rules/network/</c>, and their
+/// (<c>rules/topics/</c>, <c>rules/privacy/</c>, <c>rules/account/</c>, <c>rules/network/</c>, <c>rules/media/</c>, and their
 /// subfolders) is one pack. Other files and folders (such as <c>networks.yml</c>) belong to other loaders.
 /// All or nothing: the first problem in any file throws a <see cref="RuleFileException"/> naming file, line and
 /// column, and nothing is returned.
@@ -14,7 +14,7 @@ namespace Gateway.Rules;
 public static class RulePacks
 {
     public static readonly IReadOnlySet<string> Detectors =
-        new HashSet<string> { "payment-card", "iban", "email", "phone", "language", "hashtag-count", "mention-count", "wrong-account" };
+        new HashSet<string> { "payment-card", "iban", "email", "phone", "language", "hashtag-count", "mention-count", "wrong-account", "alt-missing" };
 
     private static readonly string[] TopLevelKeys =
     [
@@ -32,9 +32,9 @@ public static class RulePacks
     };
 
     private static readonly Regex LanguageCode = new("^(any|[a-z]{2,3})$", RegexOptions.NonBacktracking);
-    private static readonly Regex RuleId = new(@"^(topic|privacy|account|network|hashtag)\.[a-z0-9-]+$", RegexOptions.NonBacktracking);
+    private static readonly Regex RuleId = new(@"^(topic|privacy|account|network|hashtag|media)\.[a-z0-9-]+$", RegexOptions.NonBacktracking);
 
-    public static readonly IReadOnlyList<string> Folders = ["topics", "privacy", "account", "network"];
+    public static readonly IReadOnlyList<string> Folders = ["topics", "privacy", "account", "network", "media"];
 
     public static RulePackSet Load(string rulesDirectory)
     {
@@ -97,7 +97,7 @@ public static class RulePacks
         var rule = file.Scalar(ruleNode, "rule");
         if (!RuleId.IsMatch(rule))
         {
-            throw file.Error(ruleNode, $"rule '{rule}' must look like topic.name, privacy.name, account.name or network.name (lower case, digits, '-')");
+            throw file.Error(ruleNode, $"rule '{rule}' must look like topic.name, privacy.name, account.name, network.name or media.name (lower case, digits, '-')");
         }
         var messageNode = YamlRuleFile.Child(root, "message") ?? throw file.Error(root, "missing 'message' (say why it matters and what to do)");
         var message = file.Scalar(messageNode, "message").Trim();
@@ -359,7 +359,7 @@ public static class RulePacks
         foreach (var item in sequence)
         {
             var mapping = file.AsMapping(item, "an example");
-            file.Keys(mapping, ["fire", "pass", "lang", "account", "network"], "example key");
+            file.Keys(mapping, ["fire", "pass", "lang", "account", "network", "media"], "example key");
             var fire = YamlRuleFile.Child(mapping, "fire");
             var pass = YamlRuleFile.Child(mapping, "pass");
             if ((fire is null) == (pass is null))
@@ -372,7 +372,10 @@ public static class RulePacks
                 YamlRuleFile.Child(mapping, "lang") is { } l ? Language(file, l) : "en",
                 YamlRuleFile.Child(mapping, "account") is { } a ? file.Scalar(a, "account") : "brand",
                 YamlRuleFile.Child(mapping, "network") is { } n ? file.Scalar(n, "network") : "x",
-                item.Start.Line));
+                item.Start.Line)
+            {
+                Media = YamlRuleFile.Child(mapping, "media") is { } m ? file.Strings(m, "media (the alt texts of its images, \"\" for none)").Select(a => a.Value).ToArray() : [],
+            });
         }
         return examples;
     }
