@@ -16,7 +16,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         """
         id, account_id AS Account, author, body, status, status_reason AS StatusReason, scheduled_at AS ScheduledAt,
         findings, created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt, publish_ref AS PublishRef, publish_url AS PublishUrl, version, required_approvals AS RequiredApprovals,
-        crisis_statement AS CrisisStatement, unconfirmed
+        crisis_statement AS CrisisStatement, unconfirmed, media
         """;
 
     public Task InsertAsync(Post post, CancellationToken cancellationToken = default) =>
@@ -31,20 +31,22 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
     {
         await c.ExecuteAsync(
             """
-            INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals, crisis_statement, trigger_at)
-            VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals, @CrisisStatement, @triggerAt)
+            INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals, crisis_statement, trigger_at, media)
+            VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals, @CrisisStatement, @triggerAt, @media)
             """,
             new
             {
                 post.Id, post.Account, post.Author, post.Body, status = PostTransitions.Name(post.Status), post.StatusReason,
                 post.ScheduledAt, findings = Serialize(post.Findings), post.CreatedAt, post.UpdatedAt, post.Version, post.RequiredApprovals, post.CrisisStatement,
                 triggerAt = post.TriggerAt is { } at ? UtcTimeHandler.ToText(at) : null,
+                media = SerializeMedia(post.Media),
             }, t);
         await AddContributorAsync(c, t, post.Id, post.Author);
         await audit.AppendAsync(c, t, post.Author, "post.submitted", post.Id, new
         {
             post.Account, post.CrisisStatement, status = PostTransitions.Name(post.Status), post.StatusReason, post.ScheduledAt,
             findings = post.Findings.Select(f => f.Rule).Distinct(),
+            media = post.Media.Count == 0 ? null : post.Media.Select(m => m.Id),
         });
         if (Notifier.ForChange(null, post, "post.submitted") is { } notification)
         {
@@ -167,6 +169,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
             UPDATE posts SET
                 status = @to, status_reason = @Reason, updated_at = @now, version = version + 1,
                 body = COALESCE(@Body, body),
+                media = CASE WHEN @mediaChanged = 1 THEN @media ELSE media END,
                 scheduled_at = COALESCE(@ScheduledAt, scheduled_at),
                 findings = COALESCE(@findings, findings),
                 published_at = COALESCE(@PublishedAt, published_at),
@@ -186,6 +189,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 findings = change.Findings is null ? null : Serialize(change.Findings),
                 change.PublishedAt, change.PublishRef, change.PublishUrl, change.RequiredApprovals, current.Version,
                 change.Unconfirmed, change.Node, change.HeldFor,
+                mediaChanged = change.Media is not null ? 1 : 0, media = change.Media is null ? null : SerializeMedia(change.Media),
                 triggerAt = (current with { Status = change.To, ScheduledAt = change.ScheduledAt ?? current.ScheduledAt }).TriggerAt is { } at
                     ? UtcTimeHandler.ToText(at) : null,
             }, transaction, cancellationToken: cancellationToken));
@@ -193,7 +197,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         {
             return null;
         }
-        if (change.Body is not null || change.ScheduledAt is not null)
+        if (change.Body is not null || change.ScheduledAt is not null || change.Media is not null)
         {
             await AddContributorAsync(connection, transaction, change.PostId, change.Actor);
         }
@@ -204,6 +208,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
             reason = change.Reason,
             scheduledAt = change.ScheduledAt,
             findings = change.Findings?.Select(f => f.Rule).Distinct(),
+            media = change.Media?.Select(m => m.Id),
             publishRef = change.PublishRef,
             publishUrl = change.PublishUrl,
         });
@@ -239,6 +244,8 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
 
     private static string Serialize(IReadOnlyList<Finding> findings) => JsonSerializer.Serialize(findings, JsonDefaults.Options);
 
+    private static string? SerializeMedia(IReadOnlyList<PostMedia> media) => media.Count == 0 ? null : JsonSerializer.Serialize(media, JsonDefaults.Options);
+
     private sealed class PostRow
     {
         public string Id { get; init; } = "";
@@ -258,10 +265,14 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         public int RequiredApprovals { get; init; }
         public bool CrisisStatement { get; init; }
         public bool Unconfirmed { get; init; }
+        public string? Media { get; init; }
 
         public Post ToPost() => new(
             Id, Account, Author, Body, PostTransitions.Parse(Status), StatusReason, ScheduledAt,
             JsonSerializer.Deserialize<Finding[]>(Findings, JsonDefaults.Options)!,
-            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals, CrisisStatement, Unconfirmed, PublishUrl);
+            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals, CrisisStatement, Unconfirmed, PublishUrl)
+        {
+            Media = Media is null ? [] : JsonSerializer.Deserialize<PostMedia[]>(Media, JsonDefaults.Options)!,
+        };
     }
 }
