@@ -96,6 +96,7 @@ public static class GatewayHost
         }
         services.AddSingleton<Media.ImageCleaner>();
         services.AddSingleton<Media.MediaStore>();
+        services.AddSingleton<Publishing.PostImages>();
         services.AddSingleton<PostStore>();
         services.AddSingleton<PostAccess>();
         services.AddSingleton<FreezeStore>();

@@ -106,8 +106,8 @@ public sealed class MediaApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/media/{id}")).StatusCode);
         var page = _gateway.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var bytes = await page.GetAsync($"/media/{id}");
-        Assert.Equal(HttpStatusCode.Redirect, bytes.StatusCode); // to the sign-in page
-        Assert.StartsWith("/signin", bytes.Headers.Location!.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Unauthorized, bytes.StatusCode);
+        Assert.Equal("application/problem+json", bytes.Content.Headers.ContentType!.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, (await _editor.GetAsync("/api/media/0123456789abcdef0123456789abcdef")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _editor.GetAsync("/api/media/..%2F..%2Fgateway.db")).StatusCode);
     }

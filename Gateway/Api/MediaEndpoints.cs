@@ -25,13 +25,18 @@ public static class MediaEndpoints
         app.MapPost("/api/media", UploadAsync).RequireAuthorization(Policies.Editor).DisableAntiforgery();
         app.MapGet("/api/media/{id}", async (string id, MediaStore store, CancellationToken ct) =>
             Results.Ok(MediaView.Of(await ExistingAsync(id, store, ct))));
+        // Checked here rather than by the fallback policy: an <img> that is refused wants a 401, not the sign-in page.
         app.MapGet("/media/{id}", async (string id, MediaStore store, HttpContext context, CancellationToken ct) =>
         {
+            if (context.User.Identity?.IsAuthenticated != true)
+            {
+                throw new ProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in to see the gateway's images.");
+            }
             var item = await ExistingAsync(id, store, ct);
             context.Response.Headers.CacheControl = "private, max-age=31536000, immutable"; // content-addressed: never changes
             context.Response.Headers.XContentTypeOptions = "nosniff";
             return Results.File(await store.ReadAsync(item, ct), item.Type);
-        });
+        }).AllowAnonymous();
     }
 
     private static async Task<IResult> UploadAsync(HttpRequest request, MediaStore store, GatewayOptions options, ClaimsPrincipal user, CancellationToken ct)
