@@ -186,7 +186,7 @@ public sealed class PostService(
         {
             throw ProblemException.BadRequest($"'media' lists {requested.Count} images; the gateway takes at most {MaxMedia} a post.");
         }
-        var stored = await media.GetManyAsync([.. requested.Select(m => m?.Id ?? "")], cancellationToken);
+        var stored = await media.GetManyAsync([.. requested.Select(m => m?.Id?.Trim() ?? "")], cancellationToken);
         var images = new List<Image>();
         for (var i = 0; i < requested.Count; i++)
         {
