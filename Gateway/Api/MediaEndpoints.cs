@@ -44,7 +44,7 @@ public static class MediaEndpoints
         var max = options.Media.MaxBytes;
         if (request.ContentLength > max + FormOverhead)
         {
-            throw TooLarge(request.ContentLength.Value, max);
+            throw TooLarge(request.ContentLength.Value, max, "upload");
         }
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -88,6 +88,6 @@ public static class MediaEndpoints
     private static async Task<MediaItem> ExistingAsync(string id, MediaStore store, CancellationToken ct) =>
         await store.GetAsync(id, ct) ?? throw ProblemException.NotFound($"No media with id '{id}'.");
 
-    private static ProblemException TooLarge(long? bytes, long max) => new(StatusCodes.Status413PayloadTooLarge, "Too large",
-        $"The file is {(bytes is { } b ? $"{b:N0} bytes" : "larger than allowed")}; the gateway accepts images of at most {max:N0} bytes (Gateway:Media:MaxBytes).");
+    private static ProblemException TooLarge(long? bytes, long max, string what = "file") => new(StatusCodes.Status413PayloadTooLarge, "Too large",
+        $"The {what} is {(bytes is { } b ? $"{b:N0} bytes" : "larger than allowed")}; the gateway accepts images of at most {max:N0} bytes (Gateway:Media:MaxBytes).");
 }
