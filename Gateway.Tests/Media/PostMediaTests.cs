@@ -5,7 +5,7 @@ using Gateway.Tests.Support;
 namespace Gateway.Tests.Media;
 
 /// <summary>Posts carry images: validated, stored in order with their alt texts, checked, and part of what is approved.</summary>
-public sealed class PostMediaTests : IAsyncLifetime
+public abstract class PostMediaTests(Engine engine) : IAsyncLifetime
 {
     private const string Policy = """
         approvals: 1
@@ -17,7 +17,7 @@ public sealed class PostMediaTests : IAsyncLifetime
     {
         ["Gateway:RulesDir"] = RulesCopy.With(("policy.yml", Policy)),
         ["Gateway:LateGrace"] = "1.00:00:00",
-    });
+    }, engine: engine);
     private HttpClient _eve = null!, _rita = null!;
     private string _a = "", _b = "";
 
@@ -120,3 +120,7 @@ public sealed class PostMediaTests : IAsyncLifetime
         Assert.NotEqual(before, (post with { Media = [new("0123456789abcdef0123456789abcdef", null)] }).ContentHash);
     }
 }
+
+public sealed class PostMediaOnSqlite() : PostMediaTests(Engine.Sqlite);
+
+public sealed class PostMediaOnPostgres() : PostMediaTests(Engine.Postgres);
