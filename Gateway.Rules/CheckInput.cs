@@ -19,6 +19,26 @@ public sealed record AccountProfile(string Id, string Network, string Kind, stri
 
 /// <summary>
 /// Everything a check sees: the post's Markdown body, where it goes, when, the time of checking, and whether this is
-/// the fire-time run (when cached answers about the outside world are too old to trust).
+/// the fire-time run (when cached answers about the outside world are too old to trust); and its images, in order.
 /// </summary>
-public sealed record CheckInput(string Body, AccountProfile Account, DateTimeOffset ScheduledAt, DateTimeOffset Now, CheckPhase Phase = CheckPhase.Submit);
+public sealed record CheckInput(string Body, AccountProfile Account, DateTimeOffset ScheduledAt, DateTimeOffset Now, CheckPhase Phase = CheckPhase.Submit)
+{
+    public IReadOnlyList<CheckMedia> Media { get; init; } = [];
+
+    /// <summary>The text a finding's <see cref="Finding.Location"/> points into: the body (null), or an image's alt text.</summary>
+    public string TextAt(string? location)
+    {
+        if (location is null)
+        {
+            return Body;
+        }
+        for (var i = 0; i < Media.Count; i++)
+        {
+            if (location == CheckMedia.AltLocation(i))
+            {
+                return Media[i].Alt ?? "";
+            }
+        }
+        return "";
+    }
+}

@@ -13,7 +13,7 @@ public sealed class CheckPipeline(IEnumerable<ICheck> checks)
         // Checks are independent; the slow ones (network) overlap instead of queueing behind each other.
         input = input with { Phase = phase };
         var results = await Task.WhenAll(selected.Select(c => c.RunAsync(input, cancellationToken).AsTask()));
-        return Merge(input.Body, results.SelectMany(r => r));
+        return Merge(input.Body, results.SelectMany(r => r), input.TextAt);
     }
 
     /// <summary>
@@ -22,11 +22,14 @@ public sealed class CheckPipeline(IEnumerable<ICheck> checks)
     /// (its message and evidence are those of the most severe hit); findings of different rules on exactly the
     /// same span become one at the highest severity, naming the other rules in <c>evidence["also"]</c>.
     /// </summary>
-    public static IReadOnlyList<Finding> Merge(string body, IEnumerable<Finding> findings)
+    /// Findings in different texts (<see cref="Finding.Location"/>: the body, an alt text) never merge; <paramref name="textAt"/>
+    /// gives the text of a location (default: the body only).
+    public static IReadOnlyList<Finding> Merge(string body, IEnumerable<Finding> findings, Func<string?, string>? textAt = null)
     {
         var merged = new List<Finding>();
-        foreach (var byRule in findings.GroupBy(f => f.Rule, StringComparer.Ordinal))
+        foreach (var byRule in findings.GroupBy(f => (f.Rule, f.Location)))
         {
+            var text = byRule.Key.Location is null ? body : textAt?.Invoke(byRule.Key.Location) ?? "";
             Finding? current = null;
             foreach (var finding in byRule.OrderBy(f => f.Start).ThenByDescending(f => f.Length).ThenByDescending(f => f.Severity))
             {
@@ -34,7 +37,7 @@ public sealed class CheckPipeline(IEnumerable<ICheck> checks)
                 {
                     var end = Math.Max(current.End, finding.End);
                     var top = finding.Severity > current.Severity ? finding : current;
-                    current = top with { Start = current.Start, Length = end - current.Start, Match = Slice(body, current.Start, end) };
+                    current = top with { Start = current.Start, Length = end - current.Start, Match = Slice(text, current.Start, end) };
                     continue;
                 }
                 if (current is not null)
@@ -50,7 +53,7 @@ public sealed class CheckPipeline(IEnumerable<ICheck> checks)
         }
 
         var result = new List<Finding>();
-        foreach (var sameSpan in merged.GroupBy(f => (f.Start, f.Length)))
+        foreach (var sameSpan in merged.GroupBy(f => (f.Location, f.Start, f.Length)))
         {
             var ordered = sameSpan.OrderByDescending(f => f.Severity).ThenBy(f => f.Rule, StringComparer.Ordinal).ToArray();
             if (ordered.Length == 1)
@@ -67,7 +70,9 @@ public sealed class CheckPipeline(IEnumerable<ICheck> checks)
             result.Add(top with { Message = message, Evidence = evidence });
         }
         return result
-            .OrderBy(f => f.Start)
+            .OrderBy(f => f.Location is not null)
+            .ThenBy(f => f.Location, StringComparer.Ordinal)
+            .ThenBy(f => f.Start)
             .ThenByDescending(f => f.Severity)
             .ThenBy(f => f.Rule, StringComparer.Ordinal)
             .ThenBy(f => f.Length)

@@ -18,6 +18,8 @@ public static class DefaultChecks
     public static IReadOnlyList<ICheck> Create(IRulePackSource packs, NetworkLimits limits, ITrendSource? trends = null) =>
     [
         new NetworkLengthCheck(limits),
+        new NetworkMediaCheck(limits),
+        new AltTextCheck(packs),
         new CountCheck(packs),
         new SensitiveTopicCheck(packs, trends),
         new PrivacyCheck(packs),

@@ -63,6 +63,9 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         ["POST /api/trends"] = "----y",
         ["DELETE /api/trends/{tag}"] = "----y",
         ["POST /api/check"] = "-y--y",
+        ["POST /api/media"] = "-yy-y", // every editor uploads; an image belongs to no account until a post uses it
+        ["GET /api/media/{id}"] = "-yyyy",
+        ["GET /media/{id}"] = "-yyyy",
         ["GET /api/freeze"] = "-yyyy",
         ["POST /api/freeze"] = "----y",
         ["DELETE /api/freeze"] = "----y",

@@ -105,6 +105,9 @@ public static class GatewayHost
         {
             protection.PersistKeysToFileSystem(ConnectionStore.KeyRing(options));
         }
+        services.AddSingleton<Media.ImageCleaner>();
+        services.AddSingleton<Media.MediaStore>();
+        services.AddSingleton<Publishing.PostImages>();
         services.AddSingleton<PostStore>();
         services.AddSingleton<PostAccess>();
         services.AddSingleton<FreezeStore>();

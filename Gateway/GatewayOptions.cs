@@ -54,6 +54,9 @@ public sealed class GatewayOptions
     /// <summary><c>Gateway:Oidc</c>: single sign-on with an OpenID provider; off unless its authority and client are set.</summary>
     public Auth.SingleSignOnOptions Oidc { get; set; } = new();
 
+    /// <summary><c>Gateway:Media:MaxBytes</c> and <c>Gateway:Media:MaxPixels</c>: what <c>POST /api/media</c> accepts.</summary>
+    public Media.MediaOptions Media { get; set; } = new();
+
     public string DatabasePath => Path.Combine(DataDir, "gateway.db");
 
     public string SchedulerPath => Path.Combine(DataDir, "quartz.db");

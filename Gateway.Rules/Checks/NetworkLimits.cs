@@ -22,9 +22,18 @@ public enum LengthUnit
     Weighted,
 }
 
-/// <summary>How a network counts a post's length.</summary>
+/// <summary>
+/// The images a network takes with one post: how many, how large each may be (bytes, pixels), and in which formats
+/// (<c>jpeg</c>, <c>png</c>, …). Null bytes or pixels: the network states no limit.
+/// </summary>
+public sealed record MediaLimit(int Count, long? Bytes, long? Pixels, IReadOnlySet<string> Formats);
+
+/// <summary>How a network counts a post's length, and (<see cref="Media"/>) what images it takes.</summary>
 public sealed record NetworkLimit(string Network, int Limit, LengthUnit Unit, int? UrlLength)
 {
+    /// <summary>Null: the file lists no image limits for the network, and <c>network.media</c> does not judge its posts.</summary>
+    public MediaLimit? Media { get; init; }
+
     /// <summary>The length the network counts for <paramref name="text"/> (as sent: plain text); <paramref name="cut"/> is the offset where the limit is reached, or -1.</summary>
     public int Measure(string text, out int cut)
     {
@@ -82,7 +91,7 @@ public sealed record NetworkLimit(string Network, int Limit, LengthUnit Unit, in
     }
 }
 
-/// <summary>The per-network length limits from <c>rules/networks.yml</c>.</summary>
+/// <summary>The per-network length and image limits from <c>rules/networks.yml</c>.</summary>
 public sealed class NetworkLimits
 {
     public const string FileName = "networks.yml";
@@ -112,7 +121,7 @@ public sealed class NetworkLimits
                 {
                     throw file.Error(valueNode, $"'{network}' must be a number or a mapping with 'limit'");
                 }
-                file.Keys(settings, ["limit", "unit", "url-length"], "setting");
+                file.Keys(settings, ["limit", "unit", "url-length", "media"], "setting");
                 var limitNode = YamlRuleFile.Child(settings, "limit") ?? throw file.Error(settings, $"'{network}' needs a 'limit'");
                 var unit = YamlRuleFile.Child(settings, "unit") is { } unitNode ? file.Scalar(unitNode, "unit") : "graphemes";
                 if (unit is not ("graphemes" or "code-points" or "weighted"))
@@ -124,8 +133,29 @@ public sealed class NetworkLimits
                     network,
                     file.PositiveInt(limitNode, $"the limit of '{network}'"),
                     unit switch { "graphemes" => LengthUnit.Graphemes, "code-points" => LengthUnit.CodePoints, _ => LengthUnit.Weighted },
-                    urlNode is null ? null : file.PositiveInt(urlNode, $"the url-length of '{network}'")));
+                    urlNode is null ? null : file.PositiveInt(urlNode, $"the url-length of '{network}'"))
+                {
+                    Media = YamlRuleFile.Child(settings, "media") is { } mediaNode ? ReadMedia(file, mediaNode, network) : null,
+                });
             }
             return new NetworkLimits(limits);
         });
+
+    private static MediaLimit ReadMedia(YamlRuleFile file, YamlNode node, string network)
+    {
+        var media = file.AsMapping(node, $"the media limits of '{network}' (count, bytes, pixels, formats)");
+        file.Keys(media, ["count", "bytes", "pixels", "formats"], "media setting");
+        var count = YamlRuleFile.Child(media, "count") ?? throw file.Error(media, $"the media limits of '{network}' need a 'count'");
+        var formats = YamlRuleFile.Child(media, "formats") ?? throw file.Error(media, $"the media limits of '{network}' need 'formats' (jpeg, png, gif, webp)");
+        return new MediaLimit(
+            file.PositiveInt(count, $"the media count of '{network}'"),
+            YamlRuleFile.Child(media, "bytes") is { } bytes ? PositiveLong(file, bytes, $"the media bytes of '{network}'") : null,
+            YamlRuleFile.Child(media, "pixels") is { } pixels ? PositiveLong(file, pixels, $"the media pixels of '{network}'") : null,
+            file.Strings(formats, $"the media formats of '{network}'").Select(f => f.Value.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal));
+    }
+
+    private static long PositiveLong(YamlRuleFile file, YamlNode node, string what) =>
+        long.TryParse(file.Scalar(node, what), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw file.Error(node, $"{what} must be a positive whole number");
 }

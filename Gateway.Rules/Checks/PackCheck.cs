@@ -12,11 +12,21 @@ public abstract class PackCheck(IRulePackSource packs, string rulePrefix) : IChe
 
     public virtual bool RerunAtFireTime => false;
 
+    /// <summary>The body, then each image's alt text (published text too) with the packs whose scopes include <c>image-alt</c>.</summary>
     public virtual ValueTask<IReadOnlyList<Finding>> RunAsync(CheckInput input, CancellationToken cancellationToken)
     {
         var set = packs.Current;
-        var hits = set.Hits(set.Analyze(input.Body), input.Account,
-            p => p.Options is Packs.Kinds.TermPack && p.Rule.StartsWith(rulePrefix, StringComparison.Ordinal));
-        return PackFindings.Done(PackFindings.From(hits, input));
+        bool Family(RulePack p) => p.Options is Packs.Kinds.TermPack && p.Rule.StartsWith(rulePrefix, StringComparison.Ordinal);
+        var findings = PackFindings.From(set.Hits(set.Analyze(input.Body), input.Account, Family), input);
+        for (var i = 0; i < input.Media.Count; i++)
+        {
+            if (input.Media[i].Alt is not { } alt || string.IsNullOrWhiteSpace(alt))
+            {
+                continue;
+            }
+            var hits = set.Hits(set.Analyze(alt), input.Account, p => Family(p) && ((Packs.Kinds.TermPack)p.Options).ScopeSet.Contains(Text.Scope.ImageAlt));
+            findings = [.. findings, .. PackFindings.From(hits, input, i)];
+        }
+        return PackFindings.Done(findings);
     }
 }

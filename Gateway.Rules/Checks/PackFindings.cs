@@ -6,8 +6,11 @@ namespace Gateway.Rules.Checks;
 /// <summary>Turns pack hits into findings: the pack's severity for this account and certainty, its message, and evidence.</summary>
 internal static class PackFindings
 {
-    public static IReadOnlyList<Finding> From(IEnumerable<TermHit> hits, CheckInput input)
+    /// <param name="altOf">Null for hits in the body; the index of the image whose alt text the hits are in, which the message then names.</param>
+    public static IReadOnlyList<Finding> From(IEnumerable<TermHit> hits, CheckInput input, int? altOf = null)
     {
+        var location = altOf is { } index ? CheckMedia.AltLocation(index) : null;
+        var text = input.TextAt(location);
         var findings = new List<Finding>();
         foreach (var hit in hits)
         {
@@ -15,17 +18,18 @@ internal static class PackFindings
             {
                 continue;
             }
-            var match = input.Body.Substring(hit.Start, hit.Length);
+            var match = text.Substring(hit.Start, hit.Length);
             var evidence = new Dictionary<string, string>
             {
                 ["category"] = hit.Pack.Category,
                 ["language"] = hit.Language,
                 ["certainty"] = hit.Certainty.ToString(CultureInfo.InvariantCulture),
                 ["term"] = hit.Term,
-                ["scope"] = ScopeName(hit.Scope),
+                ["scope"] = location ?? ScopeName(hit.Scope),
                 ["pack"] = Path.GetFileName(hit.Pack.File),
             };
-            findings.Add(Create(hit.Pack, severity, hit.Start, hit.Length, match, evidence));
+            var finding = Create(hit.Pack, severity, hit.Start, hit.Length, match, evidence);
+            findings.Add(location is null ? finding : finding with { Location = location, Message = $"In the alt text of image {altOf + 1}: {finding.Message}" });
         }
         return findings;
     }

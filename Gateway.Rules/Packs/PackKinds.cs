@@ -19,6 +19,7 @@ public static class PackKinds
         ["language"] = typeof(LanguagePack),
         ["personal-data"] = typeof(PersonalDataPack),
         ["wrong-account"] = typeof(WrongAccountPack),
+        ["alt-missing"] = typeof(AltMissingPack),
     };
 
     public static Type Of(YamlRuleFile file, YamlNode? extends)

@@ -37,6 +37,9 @@ public sealed record PackExample : IYamlChecked
     public string Account { get; init; } = "brand";
     public string Network { get; init; } = "x";
 
+    /// <summary>The alt texts of the example's images (blank: an image without one), for the <c>media.*</c> packs.</summary>
+    public IReadOnlyList<string> Media { get; init; } = [];
+
     [YamlDotNet.Serialization.YamlIgnore]
     public long Line { get; private init; }
 
@@ -85,7 +88,7 @@ public sealed class SeverityTable(
 /// </summary>
 public sealed record PackHeader : IYamlChecked
 {
-    private static readonly Regex RuleId = new(@"^(topic|privacy|account|network|hashtag)\.[a-z0-9-]+$", RegexOptions.NonBacktracking);
+    private static readonly Regex RuleId = new(@"^(topic|privacy|account|network|hashtag|media)\.[a-z0-9-]+$", RegexOptions.NonBacktracking);
 
     [System.ComponentModel.Description("a stable id such as topic.violence")]
     public required string Rule { get; init; }
@@ -108,7 +111,7 @@ public sealed record PackHeader : IYamlChecked
     {
         if (!RuleId.IsMatch(Rule))
         {
-            throw file.Error(YamlRuleFile.Child(node, "rule")!, $"rule '{Rule}' must look like topic.name, privacy.name, account.name or network.name (lower case, digits, '-')");
+            throw file.Error(YamlRuleFile.Child(node, "rule")!, $"rule '{Rule}' must look like topic.name, privacy.name, account.name, network.name or media.name (lower case, digits, '-')");
         }
         return Message.Trim().Length > 0
             ? this with { Message = Message.Trim() }

@@ -6,14 +6,14 @@ namespace Gateway.Rules.Packs;
 
 /// <summary>
 /// Loads every rule pack under a rules folder: each <c>*.yml</c> file in the pack folders <see cref="Folders"/>
-/// (<c>rules/topics/</c>, <c>rules/privacy/</c>, <c>rules/account/</c>, <c>rules/network/</c>, and their
+/// (<c>rules/topics/</c>, <c>rules/privacy/</c>, <c>rules/account/</c>, <c>rules/network/</c>, <c>rules/media/</c>, and their
 /// subfolders) is one pack. Other files and folders (such as <c>networks.yml</c>) belong to other loaders.
 /// All or nothing: the first problem in any file throws a <see cref="RuleFileException"/> naming file, line and
 /// column, and nothing is returned.
 /// </summary>
 public static class RulePacks
 {
-    public static readonly IReadOnlyList<string> Folders = ["topics", "privacy", "account", "network"];
+    public static readonly IReadOnlyList<string> Folders = ["topics", "privacy", "account", "network", "media"];
 
     public static RulePackSet Load(string rulesDirectory)
     {

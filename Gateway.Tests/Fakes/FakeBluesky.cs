@@ -56,6 +56,15 @@ public sealed class FakeBluesky : IAsyncDisposable
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, int> _calls = new();
     private readonly ConcurrentDictionary<string, StoredRecord> _records = new();
+
+    /// <summary>A blob as uploadBlob received it, by CID.</summary>
+    public sealed record Blob(string Cid, string MimeType, byte[] Bytes);
+
+    public ConcurrentDictionary<string, Blob> Blobs { get; } = new();
+
+    // app.bsky.embed.images: images maxLength 4; image: blob, accept image/*, maxSize 1000000.
+    public const int MaxImages = 4;
+    public const int MaxImageBytes = 1_000_000;
     private readonly ConcurrentDictionary<string, bool> _liveRefresh = new();
     private readonly Lock _repo = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -118,6 +127,7 @@ public sealed class FakeBluesky : IAsyncDisposable
         app.MapGet("/xrpc/com.atproto.server.getSession", fake.GetSession);
         app.MapGet("/xrpc/com.atproto.identity.resolveHandle", fake.ResolveHandle);
         app.MapPost("/xrpc/com.atproto.repo.createRecord", fake.CreateRecordAsync);
+        app.MapPost("/xrpc/com.atproto.repo.uploadBlob", (Delegate)fake.UploadBlobAsync);
         app.MapGet("/xrpc/com.atproto.repo.getRecord", fake.GetRecordAsync);
         await app.StartAsync();
         return fake;
@@ -321,7 +331,7 @@ public sealed class FakeBluesky : IAsyncDisposable
         {
             return Error(400, "InvalidRequest", $"Invalid record key for {Post}: TID syntax not valid (regex)");
         }
-        if (PostProblem(record) is { } problem)
+        if ((PostProblem(record) ?? EmbedProblem(record)) is { } problem)
         {
             return Error(400, "InvalidRequest", $"Invalid {Post} record: {problem}");
         }
@@ -340,6 +350,69 @@ public sealed class FakeBluesky : IAsyncDisposable
             _records[rkey] = new StoredRecord(uri, rkey, cid, value);
         }
         return Results.Json(new { uri, cid, commit = new { cid = "bafyreicommit" + rkey, rev = rkey }, validationStatus = "valid" });
+    }
+
+    // com.atproto.repo.uploadBlob: the raw bytes with their type; the blob is named by its content (CID).
+    private async Task<IResult> UploadBlobAsync(HttpContext context)
+    {
+        Count(context);
+        if (Verify(context, "com.atproto.access") is { Error: { } refused })
+        {
+            return refused;
+        }
+        var type = context.Request.ContentType;
+        if (string.IsNullOrEmpty(type) || type.StartsWith("application/json", StringComparison.Ordinal))
+        {
+            return Error(400, "InvalidRequest", "Request encoding (Content-Type) required but not provided");
+        }
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        var bytes = buffer.ToArray();
+        var cid = "bafkrei" + Convert.ToHexStringLower(SHA256.HashData(bytes))[..52];
+        Blobs[cid] = new Blob(cid, type, bytes);
+        return Results.Json(new { blob = new Dictionary<string, object> { ["$type"] = "blob", ["ref"] = new Dictionary<string, string> { ["$link"] = cid }, ["mimeType"] = type, ["size"] = bytes.Length } });
+    }
+
+    /// <summary>The lexicon's checks of an <c>app.bsky.embed.images</c> embed, with the blobs it names uploaded.</summary>
+    private string? EmbedProblem(JsonObject record)
+    {
+        if (record["embed"] is not { } embedNode)
+        {
+            return null;
+        }
+        if (embedNode is not JsonObject embed || embed["$type"]?.GetValue<string>() != "app.bsky.embed.images" || embed["images"] is not JsonArray images)
+        {
+            return "Record/embed must be an object which includes the \"$type\" property and images";
+        }
+        if (images.Count > MaxImages)
+        {
+            return $"Record/embed/images must not have more than {MaxImages} elements";
+        }
+        for (var i = 0; i < images.Count; i++)
+        {
+            if (images[i] is not JsonObject image || image["alt"] is not JsonValue alt || !alt.TryGetValue<string>(out _))
+            {
+                return $"Record/embed/images/{i} must have the property \"alt\"";
+            }
+            var cid = (image["image"] as JsonObject)?["ref"]?["$link"]?.GetValue<string>();
+            if (cid is null || !Blobs.TryGetValue(cid, out var blob))
+            {
+                return $"Record/embed/images/{i}/image could not find blob: {cid}";
+            }
+            if (!blob.MimeType.StartsWith("image/", StringComparison.Ordinal))
+            {
+                return $"Record/embed/images/{i}/image mime type ({blob.MimeType}) does not match accepted types: image/*";
+            }
+            if (blob.Bytes.Length > MaxImageBytes)
+            {
+                return $"Record/embed/images/{i}/image file too large. {MaxImageBytes} bytes maximum";
+            }
+            if (image["aspectRatio"] is JsonObject ratio && (ratio["width"]?.GetValue<int>() is not > 0 || ratio["height"]?.GetValue<int>() is not > 0))
+            {
+                return $"Record/embed/images/{i}/aspectRatio/width and height must be at least 1";
+            }
+        }
+        return null;
     }
 
     private async Task GetRecordAsync(HttpContext context)

@@ -54,9 +54,64 @@ public sealed partial class FakeLinkedIn : FakeNetwork
         ["Gateway:Publishing:LinkedIn:ClientSecret"] = ClientSecret,
     };
 
+    /// <summary>An image registered with initializeUpload: its owner, and the bytes once PUT to its upload URL.</summary>
+    public sealed record Image(string Urn, string Owner, string UploadToken)
+    {
+        public byte[]? Bytes { get; set; }
+    }
+
+    public System.Collections.Concurrent.ConcurrentDictionary<string, Image> Images { get; } = new();
+
+    /// <summary>The <c>content</c> of each post created, by its URN (absent: a text post).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, JsonElement> Contents { get; } = new();
+
+    // MultiImage API: 2 to 20 images; Images API: JPG, PNG, GIF.
+    public const int MaxImages = 20;
+
     protected override void Map(WebApplication app)
     {
         OAuth.Map(app, "/oauth/v2/authorization", "/oauth/v2/accessToken");
+        // Images API: POST /rest/images?action=initializeUpload {initializeUploadRequest: {owner}} → {value: {uploadUrl, image}}.
+        app.MapPost("/rest/images", async (HttpContext context) =>
+        {
+            if (Refused(context, scope: null) is { } refused)
+            {
+                return refused;
+            }
+            if (context.Request.Query["action"] != "initializeUpload")
+            {
+                return Error(400, "Unsupported action: expected action=initializeUpload", "ILLEGAL_ARGUMENT");
+            }
+            if (await ReadJsonAsync(context.Request) is not { ValueKind: JsonValueKind.Object } body || Field(body, "/initializeUploadRequest/owner") is not { ValueKind: JsonValueKind.String } ownerNode)
+            {
+                return Validation("/initializeUploadRequest/owner", "field is required but not found and has no default value", "FIELD_REQUIRED");
+            }
+            var owner = ownerNode.GetString()!;
+            if (!MayActAs(context, owner))
+            {
+                return Error(403, "Not enough permissions to access: images.ACTION.initializeUpload", "ACCESS_DENIED", 100);
+            }
+            var id = Interlocked.Increment(ref _nextId);
+            var image = new Image($"urn:li:image:C4D10AQ{id}", owner, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
+            Images[image.Urn] = image;
+            return Results.Json(new { value = new { uploadUrlExpiresAt = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds(), uploadUrl = $"{Url}/dms-uploads/{image.UploadToken}", image = image.Urn } });
+        });
+        // The upload URL takes the raw bytes with the same bearer token.
+        app.MapPut("/dms-uploads/{token}", async (string token, HttpContext context) =>
+        {
+            if (OAuth.Authenticate(context, "w_organization_social").Problem is { } problem and not "scope")
+            {
+                return Unauthorized(problem);
+            }
+            if (Images.Values.FirstOrDefault(i => i.UploadToken == token) is not { } image)
+            {
+                return Error(404, "Upload URL not found or expired");
+            }
+            using var bytes = new MemoryStream();
+            await context.Request.Body.CopyToAsync(bytes);
+            image.Bytes = bytes.ToArray();
+            return Results.StatusCode(201);
+        });
         app.MapPost("/rest/posts", async (HttpContext context) =>
         {
             if (Refused(context, scope: null) is { } refused)
@@ -92,10 +147,7 @@ public sealed partial class FakeLinkedIn : FakeNetwork
                 }
             }
             var author = body.GetProperty("author").GetString()!;
-            var token = OAuth.Authenticate(context, "w_organization_social").Token!;
-            var allowed = author == $"urn:li:organization:{Organization}" && token.Scopes.Contains("w_organization_social") && token.Subject == Member
-                || author == $"urn:li:person:{token.Subject}" && token.Scopes.Contains("w_member_social");
-            if (!allowed)
+            if (!MayActAs(context, author))
             {
                 return Error(403, $"Not enough permissions to access: partnerApiPostsExternal.CREATE.{context.Request.Headers["LinkedIn-Version"]}", "ACCESS_DENIED", 100);
             }
@@ -103,12 +155,20 @@ public sealed partial class FakeLinkedIn : FakeNetwork
             {
                 return Validation("/commentary", "Commentary is not valid: it contains a link that is not allowed", "INVALID_VALUE");
             }
+            if (body.TryGetProperty("content", out var content) && ContentProblem(content, author) is { } contentProblem)
+            {
+                return contentProblem;
+            }
             var shown = Shown(body.GetProperty("commentary").GetString()!);
             if (Posts.FirstOrDefault(p => p.Author == author && p.Text == shown) is { } earlier)
             {
                 return Error(422, $"Content is a duplicate of {earlier.Id}", "DUPLICATE_POST");
             }
             var urn = $"urn:li:share:{Interlocked.Increment(ref _nextId)}";
+            if (body.TryGetProperty("content", out var kept))
+            {
+                Contents[urn] = kept.Clone();
+            }
             Posts.Enqueue(new FakePost(urn, author, shown, context.Connection.Id));
             if (await AfterCreateAsync(trouble, context, new { status = 503, message = "Service Unavailable" }))
             {
@@ -175,6 +235,49 @@ public sealed partial class FakeLinkedIn : FakeNetwork
             "scope" => Error(403, $"Not enough permissions to access: {context.Request.Path}", "ACCESS_DENIED", 100),
             _ => Unauthorized(problem),
         };
+    }
+
+    private bool MayActAs(HttpContext context, string author)
+    {
+        var token = OAuth.Authenticate(context, "w_organization_social").Token!;
+        return author == $"urn:li:organization:{Organization}" && token.Scopes.Contains("w_organization_social") && token.Subject == Member
+            || author == $"urn:li:person:{token.Subject}" && token.Scopes.Contains("w_member_social");
+    }
+
+    /// <summary>One image (<c>content.media</c>) or 2 to 20 (<c>content.multiImage.images</c>), each uploaded, by the author.</summary>
+    private IResult? ContentProblem(JsonElement content, string author)
+    {
+        JsonElement[] images;
+        string path;
+        if (content.TryGetProperty("media", out var media))
+        {
+            (images, path) = ([media], "/content/media");
+        }
+        else if (Field(content, "/multiImage/images") is { ValueKind: JsonValueKind.Array } list)
+        {
+            (images, path) = (list.EnumerateArray().ToArray(), "/content/multiImage/images");
+            if (images.Length is < 2 or > MaxImages)
+            {
+                return Validation(path, $"a MultiImage post has 2 to {MaxImages} images, not {images.Length}", "INVALID_VALUE");
+            }
+        }
+        else
+        {
+            return Validation("/content", "content must be media or multiImage", "INVALID_VALUE");
+        }
+        foreach (var image in images)
+        {
+            var urn = image.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : "";
+            if (!Images.TryGetValue(urn, out var uploaded) || uploaded.Bytes is null)
+            {
+                return Validation(path + "/id", $"{urn} is not an uploaded image", "INVALID_VALUE");
+            }
+            if (uploaded.Owner != author)
+            {
+                return Error(403, $"{urn} is owned by {uploaded.Owner}, not {author}", "ACCESS_DENIED", 100);
+            }
+        }
+        return null;
     }
 
     private static IResult Unauthorized(string problem) => problem == "expired"

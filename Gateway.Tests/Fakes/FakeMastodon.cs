@@ -19,7 +19,31 @@ public sealed class FakeMastodon : IAsyncDisposable
 {
     public enum Behaviour { Normal, ServerError, DropAfterCreate, RateLimited, InvalidToken, HangBeforeCreate, HangAfterCreate }
 
-    public sealed record Status(string Id, string Text, string? Language, string Visibility, DateTimeOffset CreatedAt, string? IdempotencyKey);
+    public sealed record Status(string Id, string Text, string? Language, string Visibility, DateTimeOffset CreatedAt, string? IdempotencyKey)
+    {
+        public IReadOnlyList<Attachment> Media { get; init; } = [];
+    }
+
+    /// <summary>An uploaded MediaAttachment: the bytes and type as received, its description, and how many more times it answers "processing".</summary>
+    public sealed record Attachment(string Id, byte[] Bytes, string Type, string? Description)
+    {
+        public int PendingPolls { get; set; }
+    }
+
+    /// <summary>What /api/v2/media received, by id.</summary>
+    public ConcurrentDictionary<string, Attachment> Uploads { get; } = new();
+
+    /// <summary>How many times GET /api/v1/media/:id answers 206 (still processing) before 200; 0: the upload answers 200 at once.</summary>
+    public int ProcessingPolls { get; set; } = 1;
+
+    /// <summary>Answers the next upload 422, as Mastodon does for a type it does not take.</summary>
+    public bool RefuseNextUpload { get; set; }
+
+    // Mastodon 4: MediaAttachment::IMAGE_LIMIT and Status::MEDIA_ATTACHMENTS_LIMIT.
+    public const long ImageLimit = 16 * 1024 * 1024;
+    public const int AttachmentsLimit = 4;
+
+    private static readonly string[] ImageTypes = ["image/jpeg", "image/png", "image/gif", "image/heic", "image/heif", "image/webp", "image/avif"];
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Status> _byKey = new();
@@ -62,6 +86,11 @@ public sealed class FakeMastodon : IAsyncDisposable
             fake.Tokens[token] = true;
         }
         app.MapPost("/api/v1/statuses", fake.CreateStatusAsync);
+        app.MapPost("/api/v2/media", fake.UploadAsync);
+        app.MapGet("/api/v1/media/{id}", (string id, HttpContext c) => !fake.Authorized(c) ? InvalidToken()
+            : !fake.Uploads.TryGetValue(id, out var a) ? Results.Json(new { error = "Record not found" }, statusCode: 404)
+            : a.PendingPolls > 0 && a.PendingPolls-- > 0 ? Results.Json(fake.MediaEntity(a, processed: false), statusCode: 206)
+            : Results.Json(fake.MediaEntity(a, processed: true)));
         app.MapGet("/api/v1/accounts/verify_credentials", (HttpContext c) => fake.Authorized(c)
             ? Results.Json(new { id = AccountId, username = Acct, acct = Acct, display_name = "ACME" })
             : InvalidToken());
@@ -122,7 +151,7 @@ public sealed class FakeMastodon : IAsyncDisposable
             await InvalidToken().ExecuteAsync(context);
             return;
         }
-        var (text, language, visibility) = await ReadStatusAsync(context.Request);
+        var (text, language, visibility, mediaIds) = await ReadStatusAsync(context.Request);
         var behaviour = Next(n);
         switch (behaviour)
         {
@@ -144,18 +173,38 @@ public sealed class FakeMastodon : IAsyncDisposable
                 context.Abort();
                 return;
         }
-        if (string.IsNullOrWhiteSpace(text))
+        // PostStatusService#validate_media!: at most four, each the account's own and done processing.
+        if (mediaIds.Length > AttachmentsLimit)
+        {
+            await Results.Json(new { error = "Validation failed: Media attachments Cannot attach more than 4 files" }, statusCode: 422).ExecuteAsync(context);
+            return;
+        }
+        var attachments = mediaIds.Select(m => Uploads.GetValueOrDefault(m)).ToArray();
+        if (attachments.Any(a => a is null))
+        {
+            await Results.Json(new { error = "Validation failed: Media attachments are invalid" }, statusCode: 422).ExecuteAsync(context);
+            return;
+        }
+        if (attachments.Any(a => a!.PendingPolls > 0))
+        {
+            await Results.Json(new { error = "Cannot attach files that have not finished processing. Try again in a moment!" }, statusCode: 422).ExecuteAsync(context);
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(text) && attachments.Length == 0)
         {
             await Results.Json(new { error = "Validation failed: Text can't be blank" }, statusCode: 422).ExecuteAsync(context);
             return;
         }
-        if (text.EnumerateRunes().Count() > 500)
+        if ((text ?? "").EnumerateRunes().Count() > 500)
         {
             await Results.Json(new { error = "Validation failed: Text character limit of 500 exceeded" }, statusCode: 422).ExecuteAsync(context);
             return;
         }
         var key = context.Request.Headers["Idempotency-Key"].ToString();
-        var status = new Status(Interlocked.Increment(ref _ids).ToString(), text, language, visibility, DateTimeOffset.UtcNow, key.Length == 0 ? null : key);
+        var status = new Status(Interlocked.Increment(ref _ids).ToString(), text ?? "", language, visibility, DateTimeOffset.UtcNow, key.Length == 0 ? null : key)
+        {
+            Media = attachments!,
+        };
         // Mastodon: the key is remembered per account for an hour and a repeat answers the status it made.
         if (key.Length > 0)
         {
@@ -182,17 +231,59 @@ public sealed class FakeMastodon : IAsyncDisposable
         await Results.Json(Entity(status)).ExecuteAsync(context);
     }
 
-    private static async Task<(string? Text, string? Language, string Visibility)> ReadStatusAsync(HttpRequest request)
+    private static async Task<(string? Text, string? Language, string Visibility, string[] MediaIds)> ReadStatusAsync(HttpRequest request)
     {
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync();
-            return (form["status"], form["language"], form["visibility"].ToString() is { Length: > 0 } v ? v : "public");
+            return (form["status"], form["language"], form["visibility"].ToString() is { Length: > 0 } v ? v : "public", form["media_ids[]"].Select(m => m!).ToArray());
         }
         using var json = await JsonDocument.ParseAsync(request.Body);
         string? Field(string name) => json.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        return (Field("status"), Field("language"), Field("visibility") ?? "public");
+        var media = json.RootElement.TryGetProperty("media_ids", out var ids) && ids.ValueKind == JsonValueKind.Array
+            ? ids.EnumerateArray().Select(i => i.ToString()).ToArray() : [];
+        return (Field("status"), Field("language"), Field("visibility") ?? "public", media);
     }
+
+    // POST /api/v2/media: multipart `file` (and `description`); 200 when processed at once, else 202 with url null.
+    private async Task UploadAsync(HttpContext context)
+    {
+        if (!Authorized(context))
+        {
+            await InvalidToken().ExecuteAsync(context);
+            return;
+        }
+        if (!context.Request.HasFormContentType || (await context.Request.ReadFormAsync()).Files.GetFile("file") is not { } file)
+        {
+            await Results.Json(new { error = "Validation failed: File can't be blank" }, statusCode: 422).ExecuteAsync(context);
+            return;
+        }
+        var form = await context.Request.ReadFormAsync();
+        if (RefuseNextUpload || !ImageTypes.Contains(file.ContentType) || file.Length > ImageLimit)
+        {
+            RefuseNextUpload = false;
+            await Results.Json(new { error = "Validation failed: File content type is invalid, File file size must be less than 16 MB" }, statusCode: 422).ExecuteAsync(context);
+            return;
+        }
+        using var bytes = new MemoryStream();
+        await file.CopyToAsync(bytes);
+        var description = form["description"].ToString();
+        var attachment = new Attachment(Interlocked.Increment(ref _ids).ToString(), bytes.ToArray(), file.ContentType, description.Length == 0 ? null : description)
+        {
+            PendingPolls = ProcessingPolls,
+        };
+        Uploads[attachment.Id] = attachment;
+        await Results.Json(MediaEntity(attachment, processed: ProcessingPolls == 0), statusCode: ProcessingPolls == 0 ? 200 : 202).ExecuteAsync(context);
+    }
+
+    private object MediaEntity(Attachment a, bool processed) => new
+    {
+        id = a.Id,
+        type = "image",
+        url = processed ? $"{Url}/system/media_attachments/{a.Id}/original.png" : null,
+        preview_url = $"{Url}/system/media_attachments/{a.Id}/small.png",
+        description = a.Description,
+    };
 
     private object Entity(Status s) => new
     {

@@ -33,7 +33,22 @@ public sealed partial class FakeX : FakeNetwork
         return fake;
     }
 
-    public static readonly string[] AllScopes = ["tweet.read", "tweet.write", "users.read", "offline.access"];
+    public static readonly string[] AllScopes = ["tweet.read", "tweet.write", "users.read", "offline.access", "media.write"];
+
+    /// <summary>An upload as /2/media/upload received it, and the alt text /2/media/metadata gave it.</summary>
+    public sealed record Media(string Id, string Category, string Type, byte[] Bytes)
+    {
+        public string? AltText { get; set; }
+    }
+
+    public System.Collections.Concurrent.ConcurrentDictionary<string, Media> Uploads { get; } = new();
+
+    /// <summary>The media ids each created post names, by post id.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string[]> Attached { get; } = new();
+
+    // docs.x.com/x-api/media: images up to 5 MB; a post takes up to 4 photos; alt text up to 1,000 characters.
+    public const long ImageLimit = 5 * 1024 * 1024;
+    public const int MaxPhotos = 4;
 
     /// <summary>A user token as the OAuth flow would give it.</summary>
     public (string Access, string? Refresh) Token(TimeSpan? lifetime = null, bool refresh = false) => OAuth.Issue(UserId, AllScopes, lifetime, refresh);
@@ -50,6 +65,54 @@ public sealed partial class FakeX : FakeNetwork
     protected override void Map(WebApplication app)
     {
         OAuth.Map(app, "/i/oauth2/authorize", "/2/oauth2/token");
+        app.MapPost("/2/media/upload", async (HttpContext context) =>
+        {
+            if (Unauthorized(context, "media.write") is { } refused)
+            {
+                return refused;
+            }
+            if (!context.Request.HasFormContentType || (await context.Request.ReadFormAsync()).Files.GetFile("media") is not { } file)
+            {
+                return Invalid("$.media: is required");
+            }
+            var category = (await context.Request.ReadFormAsync())["media_category"].ToString();
+            if (category is not ("tweet_image" or "tweet_gif" or "dm_image"))
+            {
+                return Invalid($"$.media_category: '{category}' is not one of the image categories");
+            }
+            if (file.ContentType is not ("image/jpeg" or "image/png" or "image/gif" or "image/webp") || file.Length > ImageLimit)
+            {
+                return Invalid("media type unrecognized or larger than 5 MB");
+            }
+            using var bytes = new MemoryStream();
+            await file.CopyToAsync(bytes);
+            var id = Interlocked.Increment(ref _nextId).ToString();
+            Uploads[id] = new Media(id, category, file.ContentType, bytes.ToArray());
+            return Results.Json(new { data = new { id, media_key = "3_" + id, size = bytes.Length, expires_after_secs = 86400, image = new { image_type = file.ContentType } } });
+        });
+        app.MapPost("/2/media/metadata", async (HttpContext context) =>
+        {
+            if (Unauthorized(context, "media.write") is { } refused)
+            {
+                return refused;
+            }
+            if (await ReadJsonAsync(context.Request) is not { ValueKind: JsonValueKind.Object } body
+                || !body.TryGetProperty("id", out var idNode) || idNode.GetString() is not { } id
+                || !body.TryGetProperty("metadata", out var metadata) || !metadata.TryGetProperty("alt_text", out var alt) || !alt.TryGetProperty("text", out var altText))
+            {
+                return Invalid("$.id and $.metadata.alt_text.text are required");
+            }
+            if (!Uploads.TryGetValue(id, out var media))
+            {
+                return Problem(404, "Not Found Error", $"Could not find media with id: [{id}].");
+            }
+            if (altText.GetString() is not { Length: <= 1000 } text)
+            {
+                return Invalid("$.metadata.alt_text.text: must be at most 1000 characters");
+            }
+            media.AltText = text;
+            return Results.Json(new { data = new { id, associated_metadata = new { alt_text = new { text } } } });
+        });
         app.MapPost("/2/tweets", async (HttpContext context) =>
         {
             RateLimitHeaders(context, remaining: 99);
@@ -75,9 +138,19 @@ public sealed partial class FakeX : FakeNetwork
             {
                 return Invalid("Request body is not valid JSON.");
             }
-            foreach (var field in body.EnumerateObject().Where(f => f.Name != "text"))
+            foreach (var field in body.EnumerateObject().Where(f => f.Name is not ("text" or "media")))
             {
                 return Invalid($"$.{field.Name}: is not defined in the schema and the schema does not allow additional properties");
+            }
+            var mediaIds = body.TryGetProperty("media", out var mediaNode) && mediaNode.TryGetProperty("media_ids", out var ids) && ids.ValueKind == JsonValueKind.Array
+                ? ids.EnumerateArray().Select(i => i.GetString() ?? "").ToArray() : [];
+            if (mediaIds.Length > MaxPhotos)
+            {
+                return Invalid($"$.media.media_ids: must have at most {MaxPhotos} items");
+            }
+            if (mediaIds.FirstOrDefault(m => !Uploads.ContainsKey(m)) is { } unknown)
+            {
+                return Invalid($"Your media IDs are invalid: {unknown}");
             }
             if (!body.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String || t.GetString() is not { Length: > 0 } text)
             {
@@ -92,6 +165,7 @@ public sealed partial class FakeX : FakeNetwork
                 return Problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.");
             }
             var id = Interlocked.Increment(ref _nextId).ToString();
+            Attached[id] = mediaIds;
             Posts.Enqueue(new FakePost(id, UserId, text, context.Connection.Id));
             if (await AfterCreateAsync(trouble, context, new { title = "Service Unavailable", detail = "Service Unavailable", type = "about:blank", status = 503 }))
             {

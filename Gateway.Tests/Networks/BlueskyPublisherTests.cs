@@ -344,3 +344,54 @@ public sealed class BlueskyPublisherTests(ITestOutputHelper output)
         }
     }
 }
+
+/// <summary>Images to Bluesky: uploadBlob, then app.bsky.embed.images with alt text and aspect ratio.</summary>
+public sealed class BlueskyMediaTests
+{
+    private static async Task<(TestGateway Gateway, HttpClient Admin)> StartAsync(FakeBluesky fake)
+    {
+        var gateway = new TestGateway();
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme", network: "bluesky",
+            publisher: new { type = "bluesky", service = fake.Url, handle = fake.Handle, appPassword = fake.AppPassword });
+        return (gateway, admin);
+    }
+
+    [Fact]
+    public async Task An_image_is_uploaded_as_a_blob_and_embedded_with_its_alt_text_and_aspect_ratio()
+    {
+        await using var fake = await FakeBluesky.StartAsync();
+        var (gateway, admin) = await StartAsync(fake);
+        using var _ = gateway;
+        var (id, stored) = await MediaPublishing.UploadAsync(gateway, admin, 64, 48);
+
+        var post = await MediaPublishing.PublishAsync(admin, "acme", "The new shelter.", new { id, alt = "The shelter's front door" });
+        Assert.Equal("published", post.GetProperty("status").GetString());
+
+        var record = Assert.Single(fake.Records);
+        var embed = record.Value.GetProperty("embed");
+        Assert.Equal("app.bsky.embed.images", embed.GetProperty("$type").GetString());
+        var image = Assert.Single(embed.GetProperty("images").EnumerateArray());
+        Assert.Equal("The shelter's front door", image.GetProperty("alt").GetString());
+        Assert.Equal(64, image.GetProperty("aspectRatio").GetProperty("width").GetInt32());
+        Assert.Equal(48, image.GetProperty("aspectRatio").GetProperty("height").GetInt32());
+        var blob = fake.Blobs[image.GetProperty("image").GetProperty("ref").GetProperty("$link").GetString()!];
+        Assert.Equal("image/jpeg", blob.MimeType);
+        Assert.Equal(stored, blob.Bytes);
+    }
+
+    [Fact]
+    public async Task A_lost_answer_after_the_record_is_made_leaves_one_post_and_one_blob()
+    {
+        await using var fake = await FakeBluesky.StartAsync();
+        fake.CreateRecordFault = n => n == 1 ? Fault.DropAfterCreating : Fault.None;
+        var (gateway, admin) = await StartAsync(fake);
+        using var _ = gateway;
+        var (id, _) = await MediaPublishing.UploadAsync(gateway, admin);
+
+        var post = await MediaPublishing.PublishAsync(admin, "acme", "The new shelter.", new { id, alt = "The door" });
+        Assert.Equal("published", post.GetProperty("status").GetString());
+        Assert.Single(fake.Records);
+        Assert.Single(fake.Blobs); // content-addressed: uploading it again is the same blob
+    }
+}

@@ -303,3 +303,53 @@ public sealed class LinkedInPublisherTests
         Assert.Contains("Gateway:Publishing:LinkedIn:ClientSecret", problem.Message);
     }
 }
+
+/// <summary>Images to LinkedIn: the Images API (initializeUpload, then PUT the bytes), then content.media or content.multiImage.</summary>
+public sealed class LinkedInMediaTests
+{
+    private static async Task<(FakeLinkedIn LinkedIn, TestGateway Gateway, HttpClient Admin)> StartAsync()
+    {
+        var linkedIn = await FakeLinkedIn.StartAsync();
+        var (gateway, admin) = await NetworkHarness.StartAsync(linkedIn.Settings(), "linkedin", "acme-li",
+            new { type = "linkedin", author = "urn:li:organization:" + FakeLinkedIn.Organization, accessToken = linkedIn.Token().Access });
+        return (linkedIn, gateway, admin);
+    }
+
+    [Fact]
+    public async Task One_image_is_uploaded_for_the_organization_and_posted_as_content_media_with_its_alt_text()
+    {
+        var (linkedIn, gateway, admin) = await StartAsync();
+        await using var _ = linkedIn;
+        using var __ = gateway;
+        var (id, stored) = await MediaPublishing.UploadAsync(gateway, admin);
+
+        var post = await MediaPublishing.PublishAsync(admin, "acme-li", "The new shelter.", new { id, alt = "The shelter's front door" });
+        Assert.Equal("published", post.GetProperty("status").GetString());
+
+        var urn = post.GetProperty("publishRef").GetString()!;
+        var media = linkedIn.Contents[urn].GetProperty("media");
+        Assert.Equal("The shelter's front door", media.GetProperty("altText").GetString());
+        var image = linkedIn.Images[media.GetProperty("id").GetString()!];
+        Assert.Equal("urn:li:organization:" + FakeLinkedIn.Organization, image.Owner);
+        Assert.Equal(stored, image.Bytes);
+        Assert.Equal(["POST /rest/images", "PUT /dms-uploads/" + image.UploadToken, "POST /rest/posts"],
+            linkedIn.Requests.Select(r => r.Request).Where(r => !r.Contains("oauth", StringComparison.Ordinal) && !r.Contains("userinfo", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Two_images_are_a_multi_image_post_in_order()
+    {
+        var (linkedIn, gateway, admin) = await StartAsync();
+        await using var _ = linkedIn;
+        using var __ = gateway;
+        var (first, firstBytes) = await MediaPublishing.UploadAsync(gateway, admin, 64, 48);
+        var (second, secondBytes) = await MediaPublishing.UploadAsync(gateway, admin, 20, 40);
+
+        var post = await MediaPublishing.PublishAsync(admin, "acme-li", "Two photos.", new { id = first, alt = "Front door" }, new { id = second, alt = "Blankets" });
+        Assert.Equal("published", post.GetProperty("status").GetString());
+        var images = linkedIn.Contents[post.GetProperty("publishRef").GetString()!].GetProperty("multiImage").GetProperty("images").EnumerateArray().ToArray();
+        Assert.Equal(["Front door", "Blankets"], images.Select(i => i.GetProperty("altText").GetString()));
+        Assert.Equal(firstBytes, linkedIn.Images[images[0].GetProperty("id").GetString()!].Bytes);
+        Assert.Equal(secondBytes, linkedIn.Images[images[1].GetProperty("id").GetString()!].Bytes);
+    }
+}

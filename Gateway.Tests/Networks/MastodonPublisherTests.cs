@@ -191,3 +191,47 @@ public sealed class MastodonPublisherTests
         Assert.Contains("reconnect", (await refused.ReadJsonAsync()).GetProperty("detail").GetString());
     }
 }
+
+/// <summary>Images to Mastodon: uploaded through /api/v2/media with their descriptions, waited for, attached by media_ids.</summary>
+public sealed class MastodonMediaTests
+{
+    private const string Token = "pasted-token-1";
+
+    [Fact]
+    public async Task Images_are_uploaded_waited_for_and_attached_in_order_with_their_alt_text()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        using var gateway = new TestGateway();
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme", "mastodon", publisher: new { type = "mastodon", instance = fake.Url, accessToken = Token });
+        var (first, firstBytes) = await MediaPublishing.UploadAsync(gateway, admin, 64, 48);
+        var (second, secondBytes) = await MediaPublishing.UploadAsync(gateway, admin, 30, 60);
+
+        var post = await MediaPublishing.PublishAsync(admin, "acme", "The new shelter.",
+            new { id = first, alt = "The shelter's front door" }, new { id = second, alt = "Volunteers with blankets" });
+        Assert.Equal("published", post.GetProperty("status").GetString());
+
+        var status = Assert.Single(fake.Statuses);
+        Assert.Equal(["The shelter's front door", "Volunteers with blankets"], status.Media.Select(m => m.Description));
+        Assert.Equal(firstBytes, status.Media[0].Bytes); // what the gateway stored, without the photo's location
+        Assert.Equal(secondBytes, status.Media[1].Bytes);
+        Assert.All(status.Media, m => Assert.Equal("image/jpeg", m.Type));
+        Assert.Equal(0, status.Media.Sum(m => m.PendingPolls)); // each was asked about until processed
+    }
+
+    [Fact]
+    public async Task A_refused_upload_fails_the_post_with_the_instances_words_and_posts_nothing()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        fake.RefuseNextUpload = true;
+        using var gateway = new TestGateway();
+        var admin = await gateway.SignInAsync("root", "admin");
+        await admin.CreateAccountAsync("acme", "mastodon", publisher: new { type = "mastodon", instance = fake.Url, accessToken = Token });
+        var (id, _) = await MediaPublishing.UploadAsync(gateway, admin);
+
+        var post = await MediaPublishing.PublishAsync(admin, "acme", "The new shelter.", new { id, alt = "The door" });
+        Assert.Equal("failed", post.GetProperty("status").GetString());
+        Assert.Contains("File content type is invalid", post.GetProperty("statusReason").GetString());
+        Assert.Empty(fake.Statuses);
+    }
+}

@@ -288,7 +288,7 @@ public sealed class XPublisherTests
         var (verifier, challenge) = Pkce();
 
         var begun = await authorization.BeginAsync(account, redirect, "state-123", challenge, CancellationToken.None);
-        Assert.Contains("scope=tweet.read%20tweet.write%20users.read%20offline.access", begun.Url.Query);
+        Assert.Contains("scope=tweet.read%20tweet.write%20users.read%20offline.access%20media.write", begun.Url.Query);
         var (back, code, state) = await ConsentAsync(begun.Url);
         Assert.StartsWith(redirect.ToString(), back.ToString());
         Assert.Equal("state-123", state);
@@ -333,5 +333,43 @@ public sealed class XPublisherTests
         Assert.Equal("failed", unconnected.Status());
         Assert.Contains("not connected", unconnected.Reason());
         Assert.Empty(x.Requests);
+    }
+}
+
+/// <summary>Images to X: POST /2/media/upload, POST /2/media/metadata for the alt text, then media.media_ids on the post.</summary>
+public sealed class XMediaTests
+{
+    [Fact]
+    public async Task An_image_is_uploaded_given_its_alt_text_and_attached_to_the_post()
+    {
+        await using var x = await FakeX.StartAsync();
+        var (gateway, admin) = await NetworkHarness.StartAsync(x.Settings(), "x", "acme-x", new { type = "x", accessToken = x.Token().Access });
+        using var _ = gateway;
+        var (id, stored) = await MediaPublishing.UploadAsync(gateway, admin);
+
+        var post = await MediaPublishing.PublishAsync(admin, "acme-x", "The new shelter.", new { id, alt = "The shelter's front door" });
+        Assert.Equal("published", post.GetProperty("status").GetString());
+
+        var attached = Assert.Single(x.Attached[post.GetProperty("publishRef").GetString()!]);
+        var media = x.Uploads[attached];
+        Assert.Equal("tweet_image", media.Category);
+        Assert.Equal("image/jpeg", media.Type);
+        Assert.Equal(stored, media.Bytes);
+        Assert.Equal("The shelter's front door", media.AltText);
+    }
+
+    [Fact]
+    public async Task A_token_without_media_write_fails_the_post_before_anything_is_posted()
+    {
+        await using var x = await FakeX.StartAsync();
+        var token = x.OAuth.Issue(FakeX.UserId, ["tweet.read", "tweet.write", "users.read"], null, false).Access;
+        var (gateway, admin) = await NetworkHarness.StartAsync(x.Settings(), "x", "acme-x", new { type = "x", accessToken = token });
+        using var _ = gateway;
+        var (id, _) = await MediaPublishing.UploadAsync(gateway, admin);
+
+        var post = await MediaPublishing.PublishAsync(admin, "acme-x", "The new shelter.", new { id, alt = "The door" });
+        Assert.NotEqual("published", post.GetProperty("status").GetString());
+        Assert.Empty(x.Posts);
+        Assert.Empty(x.Uploads);
     }
 }

@@ -26,7 +26,7 @@ public class PackExampleTests
         var pack = TestRules.Set.Find(rule)!;
         var example = pack.Examples[index];
         var account = TestRules.Account(example.Account, example.Language, example.Network);
-        var findings = TestRules.Raw(example.Text, account);
+        var findings = TestRules.Raw(example.Text, account, TestRules.Images(example.Media));
         var fired = findings.Any(f => f.Rule == rule);
         Assert.True(fired == example.MustFire,
             $"{Path.GetFileName(pack.File)}:{example.Line} expected {(example.MustFire ? "a" : "no")} '{rule}' finding for \"{example.Text}\"" +

@@ -41,13 +41,17 @@ internal static class TestRules
     public static AccountProfile Account(string kind = "brand", string language = "en", string network = "x", string id = "acct") =>
         new(id, network, kind, language);
 
-    public static CheckInput Input(string body, AccountProfile? account = null) =>
-        new(body, account ?? Account(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+    public static CheckInput Input(string body, AccountProfile? account = null, IReadOnlyList<CheckMedia>? media = null) =>
+        new(body, account ?? Account(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch) { Media = media ?? [] };
+
+    /// <summary>Small JPEGs with these alt texts, as a pack example's <c>media</c> describes them.</summary>
+    public static IReadOnlyList<CheckMedia> Images(IEnumerable<string> alts) =>
+        alts.Select((alt, i) => new CheckMedia($"{i:x32}", alt, "image/jpeg", 50_000, 800, 600)).ToArray();
 
     /// <summary>Every finding of every default check, before merging.</summary>
-    public static List<Finding> Raw(string body, AccountProfile? account = null)
+    public static List<Finding> Raw(string body, AccountProfile? account = null, IReadOnlyList<CheckMedia>? media = null)
     {
-        var input = Input(body, account);
+        var input = Input(body, account, media);
         var findings = new List<Finding>();
         foreach (var check in Checks)
         {
@@ -57,8 +61,8 @@ internal static class TestRules
     }
 
     /// <summary>The merged findings the pipeline returns.</summary>
-    public static IReadOnlyList<Finding> Run(string body, AccountProfile? account = null) =>
-        new CheckPipeline(Checks).RunAsync(Input(body, account), CheckPhase.Submit, CancellationToken.None).GetAwaiter().GetResult();
+    public static IReadOnlyList<Finding> Run(string body, AccountProfile? account = null, IReadOnlyList<CheckMedia>? media = null) =>
+        new CheckPipeline(Checks).RunAsync(Input(body, account, media), CheckPhase.Submit, CancellationToken.None).GetAwaiter().GetResult();
 
     public static string Describe(IEnumerable<Finding> findings) =>
         string.Join("\n", findings.Select(f => $"{f.Rule} {f.Severity} [{f.Start},{f.Length}] '{f.Match}'"));

@@ -58,6 +58,8 @@ public static class Endpoints
 
         var api = app.MapGroup("/api");
 
+        MediaEndpoints.Map(app);
+
         api.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(new { name = user.Identity!.Name, role = user.FindFirstValue(ClaimTypes.Role) }));
 
         var users = api.MapGroup("/users").RequireAuthorization(Policies.Admin);

@@ -39,7 +39,15 @@ public sealed record Post(
     /// </summary>
     public DateTimeOffset? TriggerAt => Status == PostStatus.Scheduled || (Status == PostStatus.PendingReview && !CrisisStatement) ? ScheduledAt : null;
 
-    /// <summary>What a reviewer approves: the body, the account and the time. Any change makes a different hash.</summary>
+    /// <summary>The post's images in order, each with its alt text; empty for none.</summary>
+    public IReadOnlyList<PostMedia> Media { get; init; } = [];
+
+    /// <summary>
+    /// What a reviewer approves: the body, the account, the time and the images with their alt texts. Any change makes
+    /// a different hash. A post without images hashes as it did before posts had them, so their approvals stand.
+    /// </summary>
     public string ContentHash => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-        System.Text.Encoding.UTF8.GetBytes($"{Account}\n{Storage.UtcTimeHandler.ToText(ScheduledAt)}\n{Body}")));
+        System.Text.Encoding.UTF8.GetBytes(Media.Count == 0
+            ? $"{Account}\n{Storage.UtcTimeHandler.ToText(ScheduledAt)}\n{Body}"
+            : System.Text.Json.JsonSerializer.Serialize(new object[] { Account, Storage.UtcTimeHandler.ToText(ScheduledAt), Body, Media.Select(m => new[] { m.Id, m.Alt ?? "" }) }))));
 }

@@ -21,6 +21,9 @@ public sealed record PostChange(string PostId, PostStatus To, string Actor, stri
     public string? HeldFor { get; init; }
 
     public string? Body { get; init; }
+
+    /// <summary>The post's images from now on; null leaves them as they are.</summary>
+    public IReadOnlyList<PostMedia>? Media { get; init; }
     public DateTimeOffset? ScheduledAt { get; init; }
     public IReadOnlyList<Finding>? Findings { get; init; }
     public int? RequiredApprovals { get; init; }

@@ -21,10 +21,17 @@ public sealed class PostService(
     ReviewPolicy policy,
     ReviewStore reviews,
     FreezeStore freezes,
+    Media.MediaStore media,
     GatewayOptions options,
     Telemetry.GatewayMetrics metrics,
     TimeProvider time)
 {
+    // A sanity bound, above every network's; the networks' own limits are the network.media check.
+    private const int MaxMedia = 20;
+
+    // Mastodon's limit for a description; X takes 1,000 and Bluesky and LinkedIn state none.
+    private const int MaxAlt = 1500;
+
     // A submit that took a moment to type may name a time a few seconds gone; anything older is a mistake.
     private static readonly TimeSpan PastTolerance = TimeSpan.FromMinutes(1);
 
@@ -53,7 +60,8 @@ public sealed class PostService(
         }
         // A statement goes out the moment it is approved; its time is when it was written.
         var (scheduledAt, untimed) = request.CrisisStatement ? (time.GetUtcNow(), false) : request.Draft ? DraftTime(request.ScheduledAt) : (ValidTime(request.ScheduledAt), false);
-        var post = await NewPostAsync(account, author, body, scheduledAt, untimed, request.Draft, request.CrisisStatement, null, cancellationToken);
+        var images = await ValidMediaAsync(request.Media, cancellationToken);
+        var post = await NewPostAsync(account, author, body, images, scheduledAt, untimed, request.Draft, request.CrisisStatement, null, cancellationToken);
         activity?.SetTag("post.id", post.Id);
         activity?.SetTag("post.status", PostTransitions.Name(post.Status));
         await queue.SubmitAsync(post, cancellationToken);
@@ -89,12 +97,13 @@ public sealed class PostService(
         }
         var body = ValidBody(request.Body);
         var (scheduledAt, untimed) = request.Draft ? DraftTime(request.ScheduledAt) : (ValidTime(request.ScheduledAt), false);
+        var images = await ValidMediaAsync(request.Media, cancellationToken);
         var group = Guid.CreateVersion7().ToString("N");
         var freeze = await freezes.GetAsync(cancellationToken);
         var batch = new List<Post>();
         foreach (var account in targets)
         {
-            var post = await NewPostAsync(account, author, body, scheduledAt, untimed, request.Draft, false, group, cancellationToken);
+            var post = await NewPostAsync(account, author, body, images, scheduledAt, untimed, request.Draft, false, group, cancellationToken);
             batch.Add(post with { Frozen = freeze.Covering(account.Id) });
         }
         await queue.SubmitAsync(batch, cancellationToken);
@@ -137,7 +146,8 @@ public sealed class PostService(
             : post.ScheduledAt < now - PastTolerance ? throw ProblemException.BadRequest(
                 $"The draft's time {post.ScheduledAt:O} has passed (now is {now:O}): submit it with a new 'scheduledAt'.")
             : post.ScheduledAt < now ? now : post.ScheduledAt;
-        var (findings, demanded) = await AssessAsync(post.Body, account, scheduledAt, post.Author, cancellationToken);
+        var images = await ValidMediaAsync(StoredMedia(post), cancellationToken);
+        var (findings, demanded) = await AssessAsync(post.Body, images, account, scheduledAt, post.Author, cancellationToken);
         var outcome = FourEyes.Decide(findings, demanded, post.CrisisStatement);
         var submitted = await queue.ChangeAsync(new PostChange(id, outcome.Status, actor.Name, "post.submitted", outcome.Reason)
         {
@@ -150,15 +160,15 @@ public sealed class PostService(
         return submitted with { Frozen = (await freezes.GetAsync(cancellationToken)).Covering(submitted.Account) };
     }
 
-    private async Task<Post> NewPostAsync(Account account, User author, string body, DateTimeOffset scheduledAt, bool untimed, bool draft, bool crisisStatement,
-        string? group, CancellationToken cancellationToken)
+    private async Task<Post> NewPostAsync(Account account, User author, string body, IReadOnlyList<Image> images, DateTimeOffset scheduledAt, bool untimed,
+        bool draft, bool crisisStatement, string? group, CancellationToken cancellationToken)
     {
-        var (findings, demanded) = await AssessAsync(body, account, scheduledAt, author.Name, cancellationToken);
+        var (findings, demanded) = await AssessAsync(body, images, account, scheduledAt, author.Name, cancellationToken);
         var outcome = FourEyes.Decide(findings, demanded, crisisStatement);
         var now = time.GetUtcNow();
         return new Post(Guid.CreateVersion7().ToString("N"), account.Id, author.Name, body, draft ? PostStatus.Draft : outcome.Status,
             draft ? DraftReason(outcome.Status) : outcome.Reason, scheduledAt, findings, now, now, null, null, 1, outcome.RequiredApprovals,
-            crisisStatement, Group: group, Untimed: untimed);
+            crisisStatement, Group: group, Untimed: untimed) { Media = [.. images.Select(i => i.Post)] };
     }
 
     private static string DraftReason(PostStatus onSubmit) =>
@@ -172,7 +182,7 @@ public sealed class PostService(
     {
         var account = await WritableAccountAsync(request.Account, user, cancellationToken);
         var scheduledAt = request.ScheduledAt is null ? time.GetUtcNow() : Iso8601.Parse(request.ScheduledAt, "scheduledAt");
-        return await RunChecksAsync(ValidBody(request.Body), account, scheduledAt, cancellationToken);
+        return await RunChecksAsync(ValidBody(request.Body), await ValidMediaAsync(request.Media, cancellationToken), account, scheduledAt, cancellationToken);
     }
 
     /// <summary>Changes the body and/or time, which re-runs every check: what was reviewed is no longer what will go out.</summary>
@@ -188,7 +198,8 @@ public sealed class PostService(
         var draft = post.Status == PostStatus.Draft; // an edited draft stays a draft, its time still free
         var (scheduledAt, untimed) = request.ScheduledAt is null ? (post.Untimed ? time.GetUtcNow() : post.ScheduledAt, post.Untimed)
             : draft ? DraftTime(request.ScheduledAt) : (ValidTime(request.ScheduledAt), false);
-        var (findings, demanded) = await AssessAsync(body, account, scheduledAt, post.Author, cancellationToken);
+        var images = await ValidMediaAsync(request.Media ?? StoredMedia(post), cancellationToken);
+        var (findings, demanded) = await AssessAsync(body, images, account, scheduledAt, post.Author, cancellationToken);
         var reviewed = FourEyes.InReview(post.Status) || await reviews.AnyAsync(id, cancellationToken);
         var outcome = FourEyes.Decide(findings, demanded, post.CrisisStatement, reviewed ? post.RequiredApprovals : null);
         var changed = await queue.ChangeAsync(new PostChange(id, draft ? PostStatus.Draft : outcome.Status, actor.Name, "post.edited",
@@ -196,6 +207,7 @@ public sealed class PostService(
         {
             ExpectedFrom = post.Status,
             Body = body,
+            Media = request.Media is null ? null : [.. images.Select(i => i.Post)],
             ScheduledAt = scheduledAt,
             Findings = findings,
             RequiredApprovals = outcome.RequiredApprovals,
@@ -271,16 +283,57 @@ public sealed class PostService(
 
     /// <summary>The checks' findings plus the review policy's, and how many approvals the post would need.</summary>
     private async Task<(IReadOnlyList<Finding> Findings, int RequiredApprovals)> AssessAsync(
-        string body, Account account, DateTimeOffset scheduledAt, string author, CancellationToken cancellationToken)
+        string body, IReadOnlyList<Image> images, Account account, DateTimeOffset scheduledAt, string author, CancellationToken cancellationToken)
     {
-        var findings = await RunChecksAsync(body, account, scheduledAt, cancellationToken);
+        var findings = await RunChecksAsync(body, images, account, scheduledAt, cancellationToken);
         var earlier = await posts.CountByAuthorAsync(author, cancellationToken);
         var demand = policy.Evaluate(new PolicyInput(account.Id, body, scheduledAt, earlier, findings));
         return ([.. demand.Findings, .. findings], demand.RequiredApprovals);
     }
 
-    private Task<IReadOnlyList<Finding>> RunChecksAsync(string body, Account account, DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
-        metrics.RunChecksAsync(checks, new CheckInput(body, account.Profile, scheduledAt, time.GetUtcNow()), CheckPhase.Submit, cancellationToken);
+    private Task<IReadOnlyList<Finding>> RunChecksAsync(string body, IReadOnlyList<Image> images, Account account, DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
+        metrics.RunChecksAsync(checks, new CheckInput(body, account.Profile, scheduledAt, time.GetUtcNow()) { Media = [.. images.Select(i => i.Check)] },
+            CheckPhase.Submit, cancellationToken);
+
+    /// <summary>A stored post's images as a request names them, to be checked again with it.</summary>
+    private static IReadOnlyList<MediaRequest?> StoredMedia(Post post) => [.. post.Media.Select(m => new MediaRequest(m.Id, m.Alt))];
+
+    /// <summary>An image of a post as it is stored with the post, and as the checks see it.</summary>
+    private sealed record Image(PostMedia Post, CheckMedia Check);
+
+    /// <summary>The images in order, each an uploaded media id with well-formed alt text; any other is a 400 naming it.</summary>
+    private async Task<IReadOnlyList<Image>> ValidMediaAsync(IReadOnlyList<MediaRequest?>? requested, CancellationToken cancellationToken)
+    {
+        if (requested is null or { Count: 0 })
+        {
+            return [];
+        }
+        if (requested.Count > MaxMedia)
+        {
+            throw ProblemException.BadRequest($"'media' lists {requested.Count} images; the gateway takes at most {MaxMedia} a post.");
+        }
+        var stored = await media.GetManyAsync([.. requested.Select(m => m?.Id?.Trim() ?? "")], cancellationToken);
+        var images = new List<Image>();
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var id = requested[i]?.Id?.Trim();
+            if (string.IsNullOrEmpty(id))
+            {
+                throw ProblemException.BadRequest($"'media[{i}].id' is required: the id POST /api/media answered.");
+            }
+            var item = stored.GetValueOrDefault(id) ?? throw ProblemException.BadRequest($"'media[{i}].id' '{id}' is not an uploaded image; upload it with POST /api/media first.");
+            var alt = requested[i]!.Alt;
+            if (alt is not null && (alt.Length > MaxAlt || UnicodeText.Problem(alt) is not null))
+            {
+                throw ProblemException.BadRequest(alt.Length > MaxAlt
+                    ? $"'media[{i}].alt' is {alt.Length} characters; at most {MaxAlt}."
+                    : $"'media[{i}].alt' {UnicodeText.Problem(alt)}.");
+            }
+            alt = string.IsNullOrWhiteSpace(alt) ? null : alt.Trim();
+            images.Add(new Image(new PostMedia(item.Id, alt), new CheckMedia(item.Id, alt, item.Type, item.Bytes, item.Width, item.Height)));
+        }
+        return images;
+    }
 
     private async Task<Post> ExistingAsync(string id, CancellationToken cancellationToken) =>
         await posts.GetAsync(id, cancellationToken) ?? throw ProblemException.NotFound($"No post with id '{id}'.");

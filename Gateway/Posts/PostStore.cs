@@ -16,7 +16,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         """
         id, account_id AS Account, author, body, status, status_reason AS StatusReason, scheduled_at AS ScheduledAt,
         findings, created_at AS CreatedAt, updated_at AS UpdatedAt, published_at AS PublishedAt, publish_ref AS PublishRef, publish_url AS PublishUrl, version, required_approvals AS RequiredApprovals,
-        crisis_statement AS CrisisStatement, unconfirmed, group_id AS GroupId, untimed
+        crisis_statement AS CrisisStatement, unconfirmed, group_id AS GroupId, untimed, media
         """;
 
     public Task InsertAsync(Post post, CancellationToken cancellationToken = default) =>
@@ -31,8 +31,8 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
     {
         await c.ExecuteAsync(
             """
-            INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals, crisis_statement, trigger_at, group_id, untimed)
-            VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals, @CrisisStatement, @triggerAt, @Group, @Untimed)
+            INSERT INTO posts (id, account_id, author, body, status, status_reason, scheduled_at, findings, created_at, updated_at, version, required_approvals, crisis_statement, trigger_at, group_id, untimed, media)
+            VALUES (@Id, @Account, @Author, @Body, @status, @StatusReason, @ScheduledAt, @findings, @CreatedAt, @UpdatedAt, @Version, @RequiredApprovals, @CrisisStatement, @triggerAt, @Group, @Untimed, @media)
             """,
             new
             {
@@ -40,12 +40,14 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 post.ScheduledAt, findings = Serialize(post.Findings), post.CreatedAt, post.UpdatedAt, post.Version, post.RequiredApprovals, post.CrisisStatement,
                 post.Group, post.Untimed,
                 triggerAt = post.TriggerAt is { } at ? UtcTimeHandler.ToText(at) : null,
+                media = SerializeMedia(post.Media),
             }, t);
         await AddContributorAsync(c, t, post.Id, post.Author);
         await audit.AppendAsync(c, t, post.Author, post.Status == PostStatus.Draft ? "post.drafted" : "post.submitted", post.Id, new
         {
             post.Account, post.Group, post.CrisisStatement, status = PostTransitions.Name(post.Status), post.StatusReason, post.ScheduledAt,
             findings = post.Findings.Select(f => f.Rule).Distinct(),
+            media = post.Media.Count == 0 ? null : post.Media.Select(m => m.Id),
         });
         if (Notifier.ForChange(null, post, "post.submitted") is { } notification)
         {
@@ -186,6 +188,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
             UPDATE posts SET
                 status = @to, status_reason = @Reason, updated_at = @now, version = version + 1,
                 body = COALESCE(@Body, body),
+                media = CASE WHEN @mediaChanged = 1 THEN @media ELSE media END,
                 scheduled_at = COALESCE(@ScheduledAt, scheduled_at),
                 findings = COALESCE(@findings, findings),
                 published_at = COALESCE(@PublishedAt, published_at),
@@ -208,6 +211,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                 change.Unconfirmed, change.Node, change.HeldFor,
                 // An int, not a bool?: a null bool would reach PostgreSQL typed boolean, which COALESCE cannot mix with the integer column.
                 untimed = change.Untimed is { } u ? (u ? 1 : 0) : (int?)null,
+                mediaChanged = change.Media is not null ? 1 : 0, media = change.Media is null ? null : SerializeMedia(change.Media),
                 triggerAt = (current with { Status = change.To, ScheduledAt = change.ScheduledAt ?? current.ScheduledAt }).TriggerAt is { } at
                     ? UtcTimeHandler.ToText(at) : null,
             }, transaction, cancellationToken: cancellationToken));
@@ -215,7 +219,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         {
             return null;
         }
-        if (change.Body is not null || change.ScheduledAt is not null)
+        if (change.Body is not null || change.ScheduledAt is not null || change.Media is not null)
         {
             await AddContributorAsync(connection, transaction, change.PostId, change.Actor);
         }
@@ -226,6 +230,7 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
             reason = change.Reason,
             scheduledAt = change.ScheduledAt,
             findings = change.Findings?.Select(f => f.Rule).Distinct(),
+            media = change.Media?.Select(m => m.Id),
             publishRef = change.PublishRef,
             publishUrl = change.PublishUrl,
         });
@@ -261,6 +266,8 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
 
     private static string Serialize(IReadOnlyList<Finding> findings) => JsonSerializer.Serialize(findings, JsonDefaults.Options);
 
+    private static string? SerializeMedia(IReadOnlyList<PostMedia> media) => media.Count == 0 ? null : JsonSerializer.Serialize(media, JsonDefaults.Options);
+
     private sealed class PostRow
     {
         public string Id { get; init; } = "";
@@ -282,10 +289,14 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         public bool Unconfirmed { get; init; }
         public string? GroupId { get; init; }
         public bool Untimed { get; init; }
+        public string? Media { get; init; }
 
         public Post ToPost() => new(
             Id, Account, Author, Body, PostTransitions.Parse(Status), StatusReason, ScheduledAt,
             JsonSerializer.Deserialize<Finding[]>(Findings, JsonDefaults.Options)!,
-            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals, CrisisStatement, Unconfirmed, PublishUrl, GroupId, Untimed);
+            CreatedAt, UpdatedAt, PublishedAt, PublishRef, Version, RequiredApprovals, CrisisStatement, Unconfirmed, PublishUrl, GroupId, Untimed)
+        {
+            Media = Media is null ? [] : JsonSerializer.Deserialize<PostMedia[]>(Media, JsonDefaults.Options)!,
+        };
     }
 }

@@ -243,5 +243,21 @@ public static class Schema
         );
         CREATE INDEX ix_user_notifications_user ON user_notifications (user_name, read_at, id);
         """,
+        // Uploaded images (their bytes are files in the data directory, named by id), and each post's images in order
+        // as a JSON array of {id, alt}; NULL is none.
+        """
+        CREATE TABLE media (
+            id TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            bytes BIGINT NOT NULL,
+            sha256 TEXT NOT NULL,
+            removed TEXT NOT NULL,
+            uploaded_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE posts ADD COLUMN media TEXT NULL;
+        """,
     ];
 }

@@ -76,13 +76,14 @@ public static partial class PostHtml
 
     /// <summary>
     /// The body as written, with each finding's span in a <c>mark</c> (the worst severity wins where findings
-    /// overlap) that names the rules; the findings list links to the marks by number.
+    /// overlap) that names the rules; the findings list links to the marks by number. Findings elsewhere (an image's
+    /// alt text, <see cref="Finding.Location"/>) are listed, not marked.
     /// </summary>
     public static IHtmlContent Highlight(string body, IReadOnlyList<Finding> findings)
     {
         // Spans are clamped to the body and moved off the middle of surrogate pairs, so an emoji is never split in two.
         var spans = findings.Select((f, i) => (Start: OnCharBoundary(body, f.Start), End: OnCharBoundary(body, f.Start + (long)f.Length), Finding: f, Number: i + 1))
-            .Where(x => x.Finding.Start >= 0 && x.Finding.Length > 0 && x.End > x.Start)
+            .Where(x => x.Finding.Location is null && x.Finding.Start >= 0 && x.Finding.Length > 0 && x.End > x.Start)
             .ToArray();
         var cuts = new SortedSet<int> { 0, body.Length };
         foreach (var span in spans)

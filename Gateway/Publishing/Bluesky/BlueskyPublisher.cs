@@ -16,8 +16,15 @@ namespace Gateway.Publishing.Bluesky;
 /// is asked with <c>com.atproto.repo.getRecord</c> under the same key.
 /// </summary>
 /// <remarks>Hand-written XRPC over the shared <see cref="NetworkCall"/>: there is no atproto client for .NET on the feed.</remarks>
-public sealed class BlueskyPublisher(BlueskySession sessions, TimeProvider time) : IPublisher, IPublishLookup, IConnectionCheck
+/// <remarks>
+/// Images go up first with <c>com.atproto.repo.uploadBlob</c> (the bytes, their type as Content-Type) and into the
+/// record as <c>app.bsky.embed.images</c>, each with its alt text and aspect ratio. A blob is named by its content
+/// (its CID), so an upload repeated on a retry is the same blob.
+/// </remarks>
+public sealed class BlueskyPublisher(BlueskySession sessions, PostImages images, TimeProvider time) : IPublisher, IPublishLookup, IConnectionCheck
 {
+    public const string ImagesEmbed = "app.bsky.embed.images";
+
     public const string Collection = "app.bsky.feed.post";
 
     // app.bsky.feed.post's text: maxGraphemes 300, maxLength 3000 (UTF-8 bytes).
@@ -52,6 +59,21 @@ public sealed class BlueskyPublisher(BlueskySession sessions, TimeProvider time)
         {
             record["facets"] = new JsonArray([.. facets.Select(f => f.ToLexicon())]);
         }
+        var embedded = new JsonArray();
+        foreach (var image in await images.LoadAsync(post, cancellationToken))
+        {
+            var blob = await PostImages.UploadAsync(() => UploadBlobAsync(image, account, cancellationToken));
+            embedded.Add(new JsonObject
+            {
+                ["alt"] = image.Media.Alt ?? "", // the lexicon requires alt; empty is how it says "none"
+                ["image"] = blob,
+                ["aspectRatio"] = new JsonObject { ["width"] = image.Item.Width, ["height"] = image.Item.Height },
+            });
+        }
+        if (embedded.Count > 0)
+        {
+            record["embed"] = new JsonObject { ["$type"] = ImagesEmbed, ["images"] = embedded };
+        }
         // The last moment a freeze can still stop this post.
         cancellationToken.ThrowIfCancellationRequested();
         try
@@ -72,6 +94,28 @@ public sealed class BlueskyPublisher(BlueskySession sessions, TimeProvider time)
                 return there;
             }
             throw;
+        }
+    }
+
+    /// <summary>Uploads one image's bytes; answers the blob reference the record embeds.</summary>
+    private async Task<JsonNode> UploadBlobAsync(PostImage image, Account account, CancellationToken cancellationToken)
+    {
+        using var response = await sessions.SendAsync(account, _ =>
+        {
+            var content = new ByteArrayContent(image.Bytes);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(image.Item.Type);
+            return new HttpRequestMessage(HttpMethod.Post, BlueskySession.Xrpc(account, "com.atproto.repo.uploadBlob")) { Content = content };
+        }, cancellationToken);
+        try
+        {
+            var answer = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+            return answer?["blob"] is JsonObject blob && blob["ref"] is JsonObject
+                ? blob.DeepClone()
+                : throw new JsonException("no blob in the answer");
+        }
+        catch (JsonException e)
+        {
+            throw new PublishException($"{BlueskySession.Network(account)} answered uploadBlob with something that is not a blob ({e.Message}); nothing was posted.", PublishFailure.Transient, e);
         }
     }
 

@@ -12,7 +12,13 @@ namespace Gateway.Publishing.LinkedIn;
 /// or member URN. Hand-written: there is no .NET client for LinkedIn's REST API here, and the call must go through
 /// <see cref="NetworkCall"/>.
 /// </summary>
-public sealed class LinkedInPublisher(IHttpClientFactory clients, BearerTokens tokens, LinkedInAuthorization authorization, GatewayOptions options, TimeProvider time)
+/// <remarks>
+/// Images through the Images API first: <c>POST /rest/images?action=initializeUpload</c> names the owner (the author)
+/// and answers an upload URL and the image's URN, the bytes are PUT there, and the post carries one image as
+/// <c>content.media</c> or several as <c>content.multiImage.images</c>, each with its <c>altText</c>. An image
+/// uploaded again on a retry is an unused copy; the post itself is sent at most once (see <see cref="Deduplicates"/>).
+/// </remarks>
+public sealed class LinkedInPublisher(IHttpClientFactory clients, BearerTokens tokens, LinkedInAuthorization authorization, PostImages images, GatewayOptions options, TimeProvider time)
     : IPublisher, IConnectionCheck
 {
     private const string Name = "LinkedIn";
@@ -25,18 +31,30 @@ public sealed class LinkedInPublisher(IHttpClientFactory clients, BearerTokens t
     // first arrived): a send that may have arrived is held, never sent again.
     public bool Deduplicates => false;
 
-    public Task<Delivery> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken)
+    public async Task<Delivery> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken)
     {
+        var attached = new List<(string Urn, string? Alt)>();
+        foreach (var image in await images.LoadAsync(post, cancellationToken))
+        {
+            attached.Add((await PostImages.UploadAsync(() => UploadAsync(image, account, cancellationToken)), image.Media.Alt));
+        }
+        object? content = attached.Count switch
+        {
+            0 => null,
+            1 => new { media = new { id = attached[0].Urn, altText = attached[0].Alt } },
+            _ => new { multiImage = new { images = attached.Select(a => new { id = a.Urn, altText = a.Alt }) } },
+        };
         var body = JsonSerializer.Serialize(new
         {
             author = Author(account),
             commentary = LittleText.Escape(PlainText.Render(post.Body).Text),
             visibility = "PUBLIC",
             distribution = new { feedDistribution = "MAIN_FEED", targetEntities = Array.Empty<object>(), thirdPartyDistributionChannels = Array.Empty<object>() },
+            content,
             lifecycleState = "PUBLISHED",
             isReshareDisabledByAuthor = false,
-        });
-        return tokens.CallAsync(account, authorization, Name, async token =>
+        }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
+        return await tokens.CallAsync(account, authorization, Name, async token =>
         {
             // SocketsHttpHandler re-sends a request over a pooled connection that died unanswered only when it has no
             // body (HttpConnection._canRetry), so a POST goes out once; LinkedInPublisherTests checks it on a reused connection.
@@ -73,6 +91,34 @@ public sealed class LinkedInPublisher(IHttpClientFactory clients, BearerTokens t
             return Text(root, "sub") == author[PersonPrefix.Length..]
                 ? name
                 : throw new PublishException($"LinkedIn says the token belongs to {name}, not {author}; reconnect as {author} or change the author.", PublishFailure.Unauthorized);
+        }, cancellationToken);
+
+    /// <summary>Registers one image for the author, PUTs its bytes to the upload URL LinkedIn gave, and answers its URN.</summary>
+    private Task<string> UploadAsync(PostImage image, Account account, CancellationToken cancellationToken) =>
+        tokens.CallAsync(account, authorization, Name, async token =>
+        {
+            using var initialize = Request(HttpMethod.Post, "rest/images?action=initializeUpload", token);
+            initialize.Content = new StringContent(JsonSerializer.Serialize(new { initializeUploadRequest = new { owner = Author(account) } }), Encoding.UTF8, "application/json");
+            string uploadUrl, urn;
+            using (var response = await NetworkCall.SendAsync(clients.CreateClient(NetworkCall.ClientName), initialize, Name, time, cancellationToken))
+            {
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+                var value = json.RootElement.TryGetProperty("value", out var v) ? v : default;
+                uploadUrl = (value.ValueKind == JsonValueKind.Object ? Text(value, "uploadUrl") : null)
+                    ?? throw new PublishException("LinkedIn's initializeUpload answered without an uploadUrl; nothing was posted.", PublishFailure.Transient);
+                urn = Text(value, "image") ?? throw new PublishException("LinkedIn's initializeUpload answered without the image's URN; nothing was posted.", PublishFailure.Transient);
+            }
+            if (!Uri.TryCreate(uploadUrl, UriKind.Absolute, out var target) || target.Scheme is not ("https" or "http"))
+            {
+                throw new PublishException($"LinkedIn's upload URL '{uploadUrl}' is not a web address; nothing was posted.", PublishFailure.Rejected);
+            }
+            using var put = new HttpRequestMessage(HttpMethod.Put, target) { Content = new ByteArrayContent(image.Bytes) };
+            put.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(image.Item.Type);
+            put.Headers.Authorization = new("Bearer", token);
+            using (await NetworkCall.SendAsync(clients.CreateClient(NetworkCall.ClientName), put, Name, time, cancellationToken))
+            {
+            }
+            return urn;
         }, cancellationToken);
 
     private HttpRequestMessage Request(HttpMethod method, string path, string token)

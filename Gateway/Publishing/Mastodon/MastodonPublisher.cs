@@ -12,8 +12,18 @@ namespace Gateway.Publishing.Mastodon;
 /// client is available here). Mastodon keeps an <c>Idempotency-Key</c> for an hour per account and answers a repeat
 /// with the status it already made, so a send that may have arrived is safe to try again.
 /// </summary>
-public sealed class MastodonPublisher(IHttpClientFactory clients, ConnectionStore connections, TimeProvider time) : IPublisher, IPublishLookup, IConnectionCheck
+/// <remarks>
+/// Images go first: each is uploaded with <c>POST /api/v2/media</c> (its alt text as <c>description</c>), which answers
+/// 202 while the instance still processes it; <c>GET /api/v1/media/:id</c> answers 206 until it is done. The status then
+/// names them in <c>media_ids</c>. An upload repeated on a retry only leaves an unattached copy the instance removes;
+/// the status's <c>Idempotency-Key</c> still makes it one status.
+/// </remarks>
+public sealed class MastodonPublisher(IHttpClientFactory clients, ConnectionStore connections, PostImages images, TimeProvider time) : IPublisher, IPublishLookup, IConnectionCheck
 {
+    /// <summary>How often, and how many times, an image still being processed is asked about.</summary>
+    private static readonly TimeSpan ProcessingPoll = TimeSpan.FromSeconds(1);
+    private const int ProcessingPolls = 60;
+
     /// <summary>How far before a post's time the lookup starts reading the account's statuses (clocks differ).</summary>
     private static readonly TimeSpan Slack = TimeSpan.FromMinutes(2);
 
@@ -26,12 +36,18 @@ public sealed class MastodonPublisher(IHttpClientFactory clients, ConnectionStor
     public async Task<Delivery> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken)
     {
         var token = await TokenAsync(account, cancellationToken);
+        var mediaIds = new List<string>();
+        foreach (var image in await images.LoadAsync(post, cancellationToken))
+        {
+            mediaIds.Add(await PostImages.UploadAsync(() => UploadAsync(image, account, token, cancellationToken)));
+        }
         using var request = Request(HttpMethod.Post, account, "/api/v1/statuses", token);
         request.Content = JsonContent.Create(new
         {
             status = Text(post),
             visibility = "public",
             language = account.Language.Split('-')[0].ToLowerInvariant(),
+            media_ids = mediaIds.Count == 0 ? null : mediaIds,
         }, options: JsonDefaults.Options);
         request.Headers.Add("Idempotency-Key", IdempotencyKey(post));
         var status = await ReadAsync<Status>(request, account, cancellationToken);
@@ -77,6 +93,33 @@ public sealed class MastodonPublisher(IHttpClientFactory clients, ConnectionStor
 
     public static string Text(Post post) => PlainText.Render(post.Body).Text;
 
+    /// <summary>Uploads one image and waits until the instance has processed it; answers its attachment id.</summary>
+    private async Task<string> UploadAsync(PostImage image, Account account, string token, CancellationToken cancellationToken)
+    {
+        using var upload = Request(HttpMethod.Post, account, "/api/v2/media", token);
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(image.Bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue(image.Item.Type);
+        form.Add(file, "file", image.FileName);
+        if (image.Media.Alt is { } alt)
+        {
+            form.Add(new StringContent(alt), "description");
+        }
+        upload.Content = form;
+        var attachment = await ReadAsync<Attachment>(upload, account, cancellationToken);
+        for (var poll = 0; attachment.Url is null; poll++)
+        {
+            if (poll == ProcessingPolls)
+            {
+                throw new PublishException($"{Name(account)} was still processing image {image.Item.Id} after {ProcessingPolls * ProcessingPoll.TotalSeconds:0} s; nothing was posted.", PublishFailure.Transient);
+            }
+            await Task.Delay(ProcessingPoll, time, cancellationToken);
+            using var check = Request(HttpMethod.Get, account, $"/api/v1/media/{Uri.EscapeDataString(attachment.Id)}", token);
+            attachment = await ReadAsync<Attachment>(check, account, cancellationToken);
+        }
+        return attachment.Id;
+    }
+
     private async Task<Me> MeAsync(Account account, string token, CancellationToken cancellationToken)
     {
         using var request = Request(HttpMethod.Get, account, "/api/v1/accounts/verify_credentials", token);
@@ -113,6 +156,9 @@ public sealed class MastodonPublisher(IHttpClientFactory clients, ConnectionStor
     private sealed record Status(string Id, string? Url, [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt);
 
     private sealed record Source(string Id, string Text);
+
+    // Mastodon's MediaAttachment: url is null while the instance is still processing it (202 on upload, 206 when asked).
+    private sealed record Attachment(string Id, string? Url);
 
     private sealed record Me(string Id, string Acct);
 }

@@ -11,7 +11,7 @@ namespace Gateway.Publishing.X;
 public sealed class XAuthorization(IHttpClientFactory clients, GatewayOptions options, TimeProvider time) : INetworkAuthorization
 {
     /// <summary>Post, read the account's own name (the connection check), and stay connected past two hours.</summary>
-    public const string Scopes = "tweet.read tweet.write users.read offline.access";
+    public const string Scopes = "tweet.read tweet.write users.read offline.access media.write";
 
     public string Type => PublisherSettings.X;
 

@@ -11,7 +11,13 @@ namespace Gateway.Publishing.X;
 /// Posts to X through API v2: <c>POST /2/tweets {"text": …}</c> answered by <c>201 {"data": {"id", "text"}}</c>.
 /// Hand-written: there is no .NET client for X's v2 API here, and the call must go through <see cref="NetworkCall"/>.
 /// </summary>
-public sealed class XPublisher(IHttpClientFactory clients, BearerTokens tokens, XAuthorization authorization, GatewayOptions options, TimeProvider time)
+/// <remarks>
+/// Images first, through API v2's media upload (<c>media.write</c>): <c>POST /2/media/upload</c> (multipart
+/// <c>media</c>, <c>media_category=tweet_image</c>) answers the media id, <c>POST /2/media/metadata</c> gives it its
+/// alt text, and the post names them in <c>media.media_ids</c>. An upload repeated on a retry is an unused copy that
+/// X lets expire; the post itself is sent at most once (see <see cref="Deduplicates"/>).
+/// </remarks>
+public sealed class XPublisher(IHttpClientFactory clients, BearerTokens tokens, XAuthorization authorization, PostImages images, GatewayOptions options, TimeProvider time)
     : IPublisher, IConnectionCheck
 {
     private const string Name = "X";
@@ -24,10 +30,18 @@ public sealed class XPublisher(IHttpClientFactory clients, BearerTokens tokens, 
 
     public static string Api(GatewayOptions options, string path) => options.Publishing.X.BaseUrl.TrimEnd('/') + "/" + path;
 
-    public Task<Delivery> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken)
+    public async Task<Delivery> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.Serialize(new { text = PlainText.Render(post.Body).Text });
-        return tokens.CallAsync(account, authorization, Name, async token =>
+        var mediaIds = new List<string>();
+        foreach (var image in await images.LoadAsync(post, cancellationToken))
+        {
+            mediaIds.Add(await PostImages.UploadAsync(() => UploadAsync(image, account, cancellationToken)));
+        }
+        var text = PlainText.Render(post.Body).Text;
+        var body = mediaIds.Count == 0
+            ? JsonSerializer.Serialize(new { text })
+            : JsonSerializer.Serialize(new { text, media = new { media_ids = mediaIds } });
+        return await tokens.CallAsync(account, authorization, Name, async token =>
         {
             // SocketsHttpHandler re-sends a request over a pooled connection that died unanswered only when it has no
             // body (HttpConnection._canRetry), so a POST goes out once; XPublisherTests checks it on a reused connection.
@@ -39,6 +53,35 @@ public sealed class XPublisher(IHttpClientFactory clients, BearerTokens tokens, 
             return new Delivery(id, $"https://x.com/i/web/status/{id}");
         }, cancellationToken);
     }
+
+    /// <summary>Uploads one image and sets its alt text; answers its media id.</summary>
+    private Task<string> UploadAsync(PostImage image, Account account, CancellationToken cancellationToken) =>
+        tokens.CallAsync(account, authorization, Name, async token =>
+        {
+            var form = new MultipartFormDataContent();
+            var file = new ByteArrayContent(image.Bytes);
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(image.Item.Type);
+            form.Add(file, "media", image.FileName);
+            form.Add(new StringContent(image.Item.Format == "gif" ? "tweet_gif" : "tweet_image"), "media_category");
+            using var upload = new HttpRequestMessage(HttpMethod.Post, Api(options, "2/media/upload")) { Content = form };
+            upload.Headers.Authorization = new("Bearer", token);
+            string id;
+            using (var response = await NetworkCall.SendAsync(clients.CreateClient(NetworkCall.ClientName), upload, Name, time, cancellationToken))
+            {
+                id = await DataAsync(response, "id", cancellationToken)
+                    ?? throw new PublishException("X answered the media upload without a media id; nothing was posted.", PublishFailure.Transient);
+            }
+            if (image.Media.Alt is { } alt)
+            {
+                var metadata = JsonSerializer.Serialize(new { id, metadata = new { alt_text = new { text = alt } } });
+                using var request = new HttpRequestMessage(HttpMethod.Post, Api(options, "2/media/metadata")) { Content = new StringContent(metadata, Encoding.UTF8, "application/json") };
+                request.Headers.Authorization = new("Bearer", token);
+                using (await NetworkCall.SendAsync(clients.CreateClient(NetworkCall.ClientName), request, Name, time, cancellationToken))
+                {
+                }
+            }
+            return id;
+        }, cancellationToken);
 
     /// <summary><c>GET /2/users/me</c>: whose token it is, as <c>@username</c>.</summary>
     public Task<string> VerifyAsync(Account account, CancellationToken cancellationToken) =>

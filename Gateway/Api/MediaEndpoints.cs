@@ -1,0 +1,93 @@
+using System.Security.Claims;
+using Gateway.Auth;
+using Gateway.Media;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Gateway.Api;
+
+/// <summary>
+/// <c>POST /api/media</c> (editors and admins), <c>GET /api/media/{id}</c> (its metadata) and <c>GET /media/{id}</c>
+/// (its bytes, outside <c>/api</c> so the dashboard's session reaches it as well as a token). Reading is for every
+/// signed-in role: reviewers must see what they approve.
+/// </summary>
+public static class MediaEndpoints
+{
+    // Room for the multipart boundaries and headers around the file itself.
+    private const long FormOverhead = 64 * 1024;
+
+    public sealed record MediaView(string Id, string Type, int Width, int Height, long Bytes, string Sha256, IReadOnlyList<string> Removed, DateTimeOffset CreatedAt)
+    {
+        public static MediaView Of(MediaItem m) => new(m.Id, m.Type, m.Width, m.Height, m.Bytes, m.Sha256, m.Removed, m.CreatedAt);
+    }
+
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/api/media", UploadAsync).RequireAuthorization(Policies.Editor).DisableAntiforgery();
+        app.MapGet("/api/media/{id}", async (string id, MediaStore store, CancellationToken ct) =>
+            Results.Ok(MediaView.Of(await ExistingAsync(id, store, ct))));
+        // Checked here rather than by the fallback policy: an <img> that is refused wants a 401, not the sign-in page.
+        app.MapGet("/media/{id}", async (string id, MediaStore store, HttpContext context, CancellationToken ct) =>
+        {
+            if (context.User.Identity?.IsAuthenticated != true)
+            {
+                throw new ProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in to see the gateway's images.");
+            }
+            var item = await ExistingAsync(id, store, ct);
+            context.Response.Headers.CacheControl = "private, max-age=31536000, immutable"; // content-addressed: never changes
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.File(await store.ReadAsync(item, ct), item.Type);
+        }).AllowAnonymous();
+    }
+
+    private static async Task<IResult> UploadAsync(HttpRequest request, MediaStore store, GatewayOptions options, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var max = options.Media.MaxBytes;
+        if (request.ContentLength > max + FormOverhead)
+        {
+            throw TooLarge(request.ContentLength.Value, max, "upload");
+        }
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = max + FormOverhead; // a chunked upload without a length is cut off here
+        }
+        if (!request.HasFormContentType || !request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            throw ProblemException.BadRequest("Send the image as multipart/form-data in a field named 'file'.");
+        }
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(null, max);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw ProblemException.BadRequest($"The multipart body could not be read ({e.Message}).");
+        }
+        var file = form.Files.GetFile("file") ?? throw ProblemException.BadRequest("The form has no file in a field named 'file'.");
+        if (file.Length > max)
+        {
+            throw TooLarge(file.Length, max);
+        }
+        if (file.Length == 0)
+        {
+            throw ProblemException.BadRequest("The file is empty.");
+        }
+        var bytes = new byte[file.Length];
+        await using (var stream = file.OpenReadStream())
+        {
+            await stream.ReadExactlyAsync(bytes, ct);
+        }
+        var item = await store.UploadAsync(bytes, user.Identity!.Name!, ct);
+        return Results.Created($"/api/media/{item.Id}", MediaView.Of(item));
+    }
+
+    private static async Task<MediaItem> ExistingAsync(string id, MediaStore store, CancellationToken ct) =>
+        await store.GetAsync(id, ct) ?? throw ProblemException.NotFound($"No media with id '{id}'.");
+
+    private static ProblemException TooLarge(long? bytes, long max, string what = "file") => new(StatusCodes.Status413PayloadTooLarge, "Too large",
+        $"The {what} is {(bytes is { } b ? $"{b:N0} bytes" : "larger than allowed")}; the gateway accepts images of at most {max:N0} bytes (Gateway:Media:MaxBytes).");
+}
