@@ -38,7 +38,8 @@ public sealed partial class ApiDocumentTests : IAsyncLifetime
         var mapped = new List<string>();
         foreach (var endpoint in _gateway.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
         {
-            var path = "/" + (endpoint.RoutePattern.RawText ?? "").Trim('/');
+            // A route constraint ({id:long}) is the server's business; the document names the parameter only.
+            var path = Regex.Replace("/" + (endpoint.RoutePattern.RawText ?? "").Trim('/'), @"\{(\w+):[^}]*\}", "{$1}");
             if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is not null || NotOperations.Contains(path))
             {
                 continue;

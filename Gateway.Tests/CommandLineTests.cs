@@ -32,13 +32,14 @@ public sealed class CommandLineTests
         var bad = Write(dataDir, "bad.md", "Hello!\nWe will never forget the school shooting.\n");
 
         var (exit, output, _) = await RunAsync(["check", clean, .. common]);
-        Assert.Equal((0, ""), (exit, output));
+        Assert.Equal((0, "1 file, 0 findings, worst: none\n"), (exit, output.Replace("\r\n", "\n")));
         (exit, output, _) = await RunAsync(["check", tags, .. common]);
         Assert.Equal(1, exit);
         Assert.StartsWith($"{tags}:2:10 warning network.hashtags ", output);
         (exit, output, _) = await RunAsync(["check", clean, bad, .. common]);
         Assert.Equal(2, exit);
         Assert.StartsWith($"{bad}:2:26 review topic.violence \"school shooting\"", output);
+        Assert.EndsWith("2 files, 1 finding, worst: review", output.TrimEnd());
 
         (exit, output, _) = await RunAsync(["check", bad, "--format", "json", .. common]);
         Assert.Equal(2, exit);
@@ -116,6 +117,7 @@ public sealed class CommandLineTests
     [InlineData(64, "needs --role", "users", "add", "dave")]
     [InlineData(64, "unknown command", "posts", "nuke")]
     [InlineData(64, "needs --account", "check", "post.md")]
+    [InlineData(3, "no such file", "check", "missing.md", "--account", "acme")]
     [InlineData(64, "--format is text or json", "check", "post.md", "--account", "acme", "--format", "xml")]
     public async Task Mistakes_exit_non_zero_with_one_readable_line(int expectedExit, string says, params string[] args)
     {

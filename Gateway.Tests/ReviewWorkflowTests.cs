@@ -62,6 +62,17 @@ public abstract class ReviewWorkflowTests(Engine engine) : IAsyncLifetime
         .Select(e => e.GetProperty("action").GetString()!).Reverse().ToArray();
 
     [Fact]
+    public async Task A_new_time_is_audited_as_a_reschedule_and_a_new_text_as_an_edit()
+    {
+        var id = (await _eve.SubmitAsync("acme-corp", "Our spring range is here.", DateTimeOffset.UtcNow.AddHours(2))).GetProperty("id").GetString()!;
+        var later = DateTimeOffset.UtcNow.AddHours(3).ToString("O");
+        Assert.Equal(HttpStatusCode.OK, (await _eve.PostJsonAsync($"/api/posts/{id}/reschedule", new { scheduledAt = later })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _eve.PutAsync($"/api/posts/{id}", Support.Api.JsonContent(new { body = "Our summer range is here." }))).StatusCode);
+        var actions = await AuditActionsAsync(id);
+        Assert.Equal(["post.rescheduled", "post.edited"], actions[^2..]);
+    }
+
+    [Fact]
     public async Task A_policy_account_needs_a_second_opinion_that_the_author_cannot_give()
     {
         var post = await _eve.SubmitAsync("acme-corp", "Hello", DateTimeOffset.UtcNow.AddSeconds(2));

@@ -86,7 +86,7 @@ public class LoaderTests
     [InlineData("rule: topic.x\nmessage: m\n", 1, 1, "a terms pack needs 'terms' or 'patterns'")]
     [InlineData("rule: topic.x\nmessage: m\npatterns:\n  - regex: '(a'\n", 4, 12, "bad regex")]
     [InlineData("rule: topic.x\nmessage: m\npatterns:\n  - regex: '(a)\\1'\n", 4, 12, "bad regex")]
-    [InlineData("rule: topic.x\nmessage: m\nextends: telepathy\n", 3, 10, "unknown pack kind 'telepathy' (expected one of terms, count, language, personal-data, wrong-account)")]
+    [InlineData("rule: topic.x\nmessage: m\nextends: telepathy\n", 3, 10, "unknown pack kind 'telepathy' (expected one of terms, count, language, personal-data, wrong-account, alt-missing)")]
     [InlineData("rule: topic.x\nmessage: m\ndetector: phone\n", 3, 11, "'detector' is now 'extends'")]
     // Keys belong to a kind: a terms pack has no stop words, a count pack no terms, a personal-data pack says what it detects.
     [InlineData("rule: topic.x\nmessage: m\nterms: {en: {1: [a]}}\nstopwords: {en: [the], de: [der]}\n", 4, 1, "unknown key 'stopwords' (expected rule, message, category, link, extends, severity, accounts, only-for, examples, diacritics, morphology, scopes, terms, allow, patterns)")]

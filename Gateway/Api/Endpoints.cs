@@ -104,7 +104,9 @@ public static class Endpoints
             }
             var post = await service.SubmitAsync(request, user.ToUser(), ct);
             return TypedResults.Created($"/api/posts/{post.Id}", post);
-        }).RequireAuthorization(Policies.Editor);
+        }).Produces<Post>(StatusCodes.Status201Created)
+        .WithDescription("One account (`account`): `201` with the post. Several (`accounts`): `201` with `{group, posts}` (PostGroup), one post per account.")
+        .RequireAuthorization(Policies.Editor);
         posts.MapGet("/", async (string? status, string? account, string? from, string? to, int? limit, PostStore store, PostAccess access, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await store.ListAsync(status is null ? null : PostTransitions.Parse(status), account, Limit(limit, 100, 1000), ct,
                 from is null ? null : Iso8601.Parse(from, "from"), to is null ? null : Iso8601.Parse(to, "to"),

@@ -19,17 +19,17 @@ public static class CheckCommand
 {
     public static async Task<int> RunAsync(string[] files, string accountId, string format, bool links, GatewayOptions options, Database database)
     {
+        var missing = files.FirstOrDefault(f => !File.Exists(f));
+        if (missing is not null)
+        {
+            throw ProblemException.BadRequest($"{missing}: no such file.");
+        }
         var audit = new AuditLog(database, TimeProvider.System);
         var protection = DataProtectionProvider.Create(ConnectionStore.KeyRing(options), b => b.SetApplicationName(ConnectionStore.ApplicationName));
         var connections = new ConnectionStore(database, protection, audit, new Notifications.Notifier(new(), new Notifications.UserInbox(database, Reviews.ReviewPolicy.Load(options.RulesDir), TimeProvider.System), TimeProvider.System), TimeProvider.System);
         var store = new AccountStore(database, connections, audit, TimeProvider.System);
         var account = await store.GetAsync(accountId)
             ?? throw ProblemException.BadRequest($"Unknown account '{accountId}' in {options.DatabasePath}.");
-        var missing = files.FirstOrDefault(f => !File.Exists(f));
-        if (missing is not null)
-        {
-            throw ProblemException.BadRequest($"{missing}: no such file.");
-        }
 
         var packs = StaticRulePackSource.Load(options.RulesDir);
         var trends = new Trends.TrendStore(database, new AuditLog(database, TimeProvider.System), HashtagRegistry.Load(options.RulesDir), packs, TimeProvider.System);
@@ -44,6 +44,7 @@ public static class CheckCommand
             new HashtagContextCheck(trends)]);
 
         var worst = (Severity?)null;
+        var count = 0;
         var report = new List<object>();
         foreach (var file in files)
         {
@@ -58,6 +59,7 @@ public static class CheckCommand
             {
                 var (line, column) = Position(body, finding.Start);
                 worst = worst is null || finding.Severity > worst ? finding.Severity : worst;
+                count++;
                 if (format == "text")
                 {
                     Console.WriteLine($"{file}:{line}:{column} {finding.Severity.ToName()} {finding.Rule} {finding.Message}");
@@ -71,6 +73,11 @@ public static class CheckCommand
         if (format == "json")
         {
             Console.WriteLine(JsonSerializer.Serialize(report, JsonDefaults.Options));
+        }
+        else
+        {
+            // A clean run says so too: silence could as well mean nothing was read.
+            Console.WriteLine($"{files.Length} file{(files.Length == 1 ? "" : "s")}, {count} finding{(count == 1 ? "" : "s")}, worst: {worst?.ToName() ?? "none"}");
         }
         return worst switch
         {

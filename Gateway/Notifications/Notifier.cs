@@ -38,7 +38,7 @@ public sealed class Notifier(NotificationOptions options, UserInbox inbox, TimeP
         var post = $"post {after.Id} on {after.Account} by {after.Author}";
         return (before, after.Status, action) switch
         {
-            (_, PostStatus.PendingReview, _) when before != PostStatus.PendingReview || action == "post.edited" =>
+            (_, PostStatus.PendingReview, _) when before != PostStatus.PendingReview || action is "post.edited" or "post.rescheduled" =>
                 new("review.requested", [Role.Reviewer, Role.Admin], after.Account, after.Id,
                     $"Review requested: {post}, due {after.ScheduledAt:O}, needs {after.RequiredApprovals} approval(s). {after.StatusReason}"),
             (PostStatus.PendingReview, PostStatus.Scheduled, "post.approved") =>

@@ -186,7 +186,10 @@ public sealed class PostService(
     }
 
     /// <summary>Changes the body and/or time, which re-runs every check: what was reviewed is no longer what will go out.</summary>
-    public async Task<Post> EditAsync(string id, EditPost request, User actor, CancellationToken cancellationToken)
+    public Task<Post> EditAsync(string id, EditPost request, User actor, CancellationToken cancellationToken) =>
+        ChangeContentAsync(id, request, actor, "post.edited", cancellationToken);
+
+    private async Task<Post> ChangeContentAsync(string id, EditPost request, User actor, string action, CancellationToken cancellationToken)
     {
         var post = await ExistingAsync(id, cancellationToken);
         var account = await WritableAccountAsync(post.Account, actor, cancellationToken);
@@ -202,7 +205,7 @@ public sealed class PostService(
         var (findings, demanded) = await AssessAsync(body, images, account, scheduledAt, post.Author, cancellationToken);
         var reviewed = FourEyes.InReview(post.Status) || await reviews.AnyAsync(id, cancellationToken);
         var outcome = FourEyes.Decide(findings, demanded, post.CrisisStatement, reviewed ? post.RequiredApprovals : null);
-        var changed = await queue.ChangeAsync(new PostChange(id, draft ? PostStatus.Draft : outcome.Status, actor.Name, "post.edited",
+        var changed = await queue.ChangeAsync(new PostChange(id, draft ? PostStatus.Draft : outcome.Status, actor.Name, action,
             draft ? DraftReason(outcome.Status) : outcome.Reason)
         {
             ExpectedFrom = post.Status,
@@ -218,7 +221,7 @@ public sealed class PostService(
     }
 
     public Task<Post> RescheduleAsync(string id, ReschedulePost request, User actor, CancellationToken cancellationToken) =>
-        EditAsync(id, new EditPost(null, request.ScheduledAt ?? throw ProblemException.BadRequest("'scheduledAt' is required.")), actor, cancellationToken);
+        ChangeContentAsync(id, new EditPost(null, request.ScheduledAt ?? throw ProblemException.BadRequest("'scheduledAt' is required.")), actor, "post.rescheduled", cancellationToken);
 
     public async Task<Post> CancelAsync(string id, User actor, CancellationToken cancellationToken)
     {
