@@ -83,7 +83,13 @@ public sealed record NetworkLimit(string Network, int Limit, LengthUnit Unit, in
     {
         var step = StringInfo.GetNextTextElementLength(text, position);
         var weight = 0;
-        foreach (var rune in text.Substring(position, step).Normalize(System.Text.NormalizationForm.FormC).EnumerateRunes())
+        // Normalised into a stack buffer: a substring per character made X's count the check's largest allocation.
+        Span<char> buffer = stackalloc char[64];
+        var grapheme = text.AsSpan(position, step);
+        ReadOnlySpan<char> composed = grapheme.TryNormalize(buffer, out var written, System.Text.NormalizationForm.FormC)
+            ? buffer[..written]
+            : grapheme.ToString().Normalize(System.Text.NormalizationForm.FormC);
+        foreach (var rune in composed.EnumerateRunes())
         {
             weight += rune.Value is <= 0x10FF or (>= 0x2000 and <= 0x200D) or (>= 0x2010 and <= 0x201F) or (>= 0x2032 and <= 0x2037) ? 1 : 2;
         }
