@@ -81,6 +81,11 @@ public sealed record NetworkLimit(string Network, int Limit, LengthUnit Unit, in
     /// </summary>
     private static (int Step, int Weight) Weighed(string text, int position)
     {
+        // Below U+0300 nothing combines or recomposes: a character followed by another such is a grapheme of weight 1.
+        if (text[position] < '\u0300' && (position + 1 == text.Length || text[position + 1] < '\u0300') && text[position] != '\r')
+        {
+            return (1, 1);
+        }
         var step = StringInfo.GetNextTextElementLength(text, position);
         var weight = 0;
         // Normalised into a stack buffer: a substring per character made X's count the check's largest allocation.
