@@ -64,6 +64,44 @@ public sealed class ComposeBrowserTests(BrowserFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Editor_attaches_a_phone_photo_is_told_its_alt_text_is_missing_describes_it_and_submits()
+    {
+        Announce();
+        var token = await fixture.UserAsync("ed-img", Role.Editor);
+        await fixture.AccountAsync("brand-img", "ed-img");
+        await using var editor = await fixture.SignInAsync(token, "editor");
+
+        await editor.GotoAsync("/compose");
+        await editor.Locator("select#account").SelectOptionAsync("brand-img");
+        await editor.Locator("textarea#body").FillAsync("Our new shelter opened today.");
+        await editor.Locator("input#upload").SetInputFilesAsync(new FilePayload { Name = "phone.jpg", MimeType = "image/jpeg", Buffer = Gateway.Tests.Media.TestImages.PhoneJpeg() });
+        await editor.Button("Attach").ClickAsync();
+
+        // The form comes back with the image attached, its location data gone, and what was typed kept.
+        await Expect(editor.Locator("p.notice")).ToContainTextAsync("gps");
+        await Expect(editor.Locator("textarea#body")).ToHaveValueAsync("Our new shelter opened today.");
+        var thumbnail = editor.Locator("fieldset.images img.media-thumb");
+        await Expect(thumbnail).ToHaveCountAsync(1);
+        Assert.True(await thumbnail.EvaluateAsync<bool>("i => i.complete && i.naturalWidth > 0"), "the thumbnail did not load");
+        await editor.Locator("textarea#body").FillAsync("Our new shelter opened today!");
+        await Expect(editor.Locator("#live")).ToContainTextAsync("has no alt text");
+        await editor.ShotAsync("image-attached");
+
+        await editor.Page.GetByLabel("Alt text for image 1").FillAsync("Volunteers in front of the new shelter");
+        await editor.Button("Submit post").ClickAsync();
+        await editor.Page.WaitForURLAsync("**/posts/*");
+        var id = PostId(editor);
+        await Expect(editor.Locator("ol.media-list figcaption")).ToContainTextAsync("Volunteers in front of the new shelter");
+        await editor.ShotAsync("posted-with-image");
+
+        using var api = fixture.Api(token);
+        var media = (await api.GetPostAsync(id)).GetProperty("media").EnumerateArray().Single();
+        Assert.Equal("Volunteers in front of the new shelter", media.GetProperty("alt").GetString());
+        Assert.Matches("^[0-9a-f]{32}$", media.GetProperty("id").GetString()!);
+        AssertClean(editor);
+    }
+
+    [Fact]
     public async Task Editor_writes_one_post_for_two_networks_sees_each_count_and_preview_then_edits_one_of_them()
     {
         Announce();

@@ -45,9 +45,11 @@
     function run() {
       var mine = ++sequence;
       say("Checking…", "info");
+      var data = new FormData(form);
+      data.delete("upload"); // files not yet attached are sent once, by the Attach button, not at every keystroke
       fetch(form.getAttribute("data-live-check"), {
         method: "POST",
-        body: new FormData(form),
+        body: data,
         credentials: "same-origin",
         headers: { "X-Requested-With": "fetch" },
         redirect: "error" // a signed-out session answers with a redirect to /signin: say so, do not embed that page

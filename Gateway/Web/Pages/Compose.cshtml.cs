@@ -12,9 +12,13 @@ namespace Gateway.Web.Pages;
 /// Writing a post for one or several accounts, or changing one: findings, counters and network previews come live from
 /// the same checks the queue runs. A draft is saved without being scheduled and submitted from here or its page.
 /// </summary>
-public sealed class ComposeModel(PostService service, PostAccess access, AccountStore accounts, FreezeStore freezes, Gateway.Rules.Checks.NetworkLimits limits) : GatewayPage
+public sealed class ComposeModel(PostService service, PostAccess access, AccountStore accounts, FreezeStore freezes, Gateway.Rules.Checks.NetworkLimits limits,
+    Media.MediaStore media, GatewayOptions options) : GatewayPage
 {
     public const string DraftIntent = "draft";
+
+    /// <summary>The button that uploads the chosen files and shows the form again with them attached.</summary>
+    public const string AttachIntent = "attach";
 
     [BindProperty(SupportsGet = true)]
     public string? Id { get; set; }
@@ -37,6 +41,18 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
 
     [BindProperty]
     public string? Body { get; set; }
+
+    /// <summary>The attached images in order, each an uploaded media id and the alt text typed for it.</summary>
+    [BindProperty]
+    public List<MediaRequest> Media { get; set; } = [];
+
+    /// <summary>Images chosen to attach (<see cref="AttachIntent"/>).</summary>
+    [BindProperty]
+    public List<IFormFile> Upload { get; set; } = [];
+
+    /// <summary>The index of an attached image to take off again.</summary>
+    [BindProperty]
+    public int? Remove { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public bool Statement { get; set; }
@@ -67,18 +83,23 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
         if (Existing is { } post)
         {
             (Chosen, Body, ScheduledAt) = ([post.Account], post.Body, post.Untimed ? "" : Display.ToLocalInput(post.ScheduledAt, Zone));
+            Media = [.. post.Media.Select(m => new MediaRequest(m.Id, m.Alt))];
             OriginalScheduledAt = ScheduledAt;
         }
     }
 
     public Task<IActionResult> OnPostAsync(CancellationToken ct) => AttemptAsync(async () =>
     {
+        if (Intent == AttachIntent || Remove is not null)
+        {
+            return await AttachAsync(ct);
+        }
         var draft = Intent == DraftIntent;
         if (IsEdit)
         {
             // A draft's time may be cleared; any other post keeps its exact instant unless the field was changed.
             var time = ScheduledAt == OriginalScheduledAt ? null : IsDraft && string.IsNullOrEmpty(ScheduledAt) ? "" : Display.ToIso(ScheduledAt, Zone);
-            var edited = await service.EditAsync(Id!, new EditPost(Body ?? "", time), Me, ct);
+            var edited = await service.EditAsync(Id!, new EditPost(Body ?? "", time, Media), Me, ct);
             if (edited.Status == PostStatus.Draft && !draft)
             {
                 edited = await service.SubmitDraftAsync(edited.Id, null, Me, ct);
@@ -89,13 +110,47 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
         var when = Display.ToIso(ScheduledAt, Zone);
         if (Chosen.Count > 1)
         {
-            var group = await service.SubmitGroupAsync(new SubmitPost(null, Body, when, Accounts: Chosen, Draft: draft), Me, ct);
+            var group = await service.SubmitGroupAsync(new SubmitPost(null, Body, when, Accounts: Chosen, Draft: draft, Media: Media), Me, ct);
             var each = string.Join(", ", group.Posts.Select(p => $"{p.Account} is {Display.StatusText(p.Status)}{(p.Frozen is null ? "" : " (frozen: held until the freeze is lifted)")}"));
             return Done(group.Posts.Select(NoticeKinds.Of).Aggregate(NoticeKind.Success, NoticeKinds.Worst), $"{(draft ? "Saved as drafts" : "Submitted")} for {group.Posts.Count} accounts: {each}.", "/Posts", new { id = group.Posts[0].Id });
         }
-        var post = await service.SubmitAsync(new SubmitPost(Chosen.FirstOrDefault(), Body, when, Statement, Draft: draft), Me, ct);
+        var post = await service.SubmitAsync(new SubmitPost(Chosen.FirstOrDefault(), Body, when, Statement, Draft: draft, Media: Media), Me, ct);
         return Done(NoticeKinds.Of(post), $"{(draft ? "Saved as a draft" : "Submitted")}: the post is {Display.StatusText(post.Status)}.{FrozenNote(post)}", "/Posts", new { id = post.Id });
     }, () => Task.CompletedTask);
+
+    /// <summary>
+    /// Uploads the chosen files (cleaned of location and device data as <c>POST /api/media</c> does) and draws the form
+    /// again with them attached, or takes one off; nothing is saved as a post. The dashboard cannot call the API with
+    /// its cookie, so the page does the upload itself, through the same store.
+    /// </summary>
+    private async Task<IActionResult> AttachAsync(CancellationToken ct)
+    {
+        if (Remove is { } index && index >= 0 && index < Media.Count)
+        {
+            Media.RemoveAt(index);
+        }
+        var removed = new List<string>();
+        foreach (var file in Upload.Where(f => f.Length > 0))
+        {
+            if (file.Length > options.Media.MaxBytes)
+            {
+                throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Too large",
+                    $"{file.FileName} is {file.Length:N0} bytes; the gateway accepts images of at most {options.Media.MaxBytes:N0} bytes.");
+            }
+            var bytes = new byte[file.Length];
+            await using (var stream = file.OpenReadStream())
+            {
+                await stream.ReadExactlyAsync(bytes, ct);
+            }
+            var item = await media.UploadAsync(bytes, Me.Name, ct);
+            Media.Add(new MediaRequest(item.Id, null));
+            removed.AddRange(item.Removed);
+        }
+        ModelState.Clear(); // the form is drawn from the properties, with the new list
+        (Notice, NoticeKindName) = removed.Count == 0 ? (null, null)
+            : ($"Removed from the images before anything is published: {string.Join(", ", removed.Distinct())}.", nameof(NoticeKind.Info));
+        return Page();
+    }
 
     private static string FrozenNote(Post post) =>
         post.Frozen is null || post.Status == PostStatus.Draft ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
@@ -117,7 +172,7 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
         {
             try
             {
-                var findings = await service.PreviewAsync(new CheckDraft(id, Body, Display.ToIso(ScheduledAt, Zone)), Me, ct);
+                var findings = await service.PreviewAsync(new CheckDraft(id, Body, Display.ToIso(ScheduledAt, Zone), Media), Me, ct);
                 var account = Accounts.First(a => a.Id == id.Trim()); // PreviewAsync let it through: the reader writes for it
                 targets.Add(new ComposeTarget(account, findings, NetworkPreview.Of(account, Body, limits)));
             }
