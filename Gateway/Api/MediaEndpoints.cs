@@ -44,7 +44,7 @@ public static class MediaEndpoints
         var max = options.Media.MaxBytes;
         if (request.ContentLength > max + FormOverhead)
         {
-            throw TooLarge(request.ContentLength.Value, max, "upload");
+            throw store.TooLarge(request.ContentLength.Value, "upload");
         }
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -61,33 +61,17 @@ public static class MediaEndpoints
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw TooLarge(null, max);
+            throw store.TooLarge(null);
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
             throw ProblemException.BadRequest($"The multipart body could not be read ({e.Message}).");
         }
         var file = form.Files.GetFile("file") ?? throw ProblemException.BadRequest("The form has no file in a field named 'file'.");
-        if (file.Length > max)
-        {
-            throw TooLarge(file.Length, max);
-        }
-        if (file.Length == 0)
-        {
-            throw ProblemException.BadRequest("The file is empty.");
-        }
-        var bytes = new byte[file.Length];
-        await using (var stream = file.OpenReadStream())
-        {
-            await stream.ReadExactlyAsync(bytes, ct);
-        }
-        var item = await store.UploadAsync(bytes, user.Identity!.Name!, ct);
+        var item = await store.UploadAsync(file, user.Identity!.Name!, ct);
         return Results.Created($"/api/media/{item.Id}", MediaView.Of(item));
     }
 
     private static async Task<MediaItem> ExistingAsync(string id, MediaStore store, CancellationToken ct) =>
         await store.GetAsync(id, ct) ?? throw ProblemException.NotFound($"No media with id '{id}'.");
-
-    private static ProblemException TooLarge(long? bytes, long max, string what = "file") => new(StatusCodes.Status413PayloadTooLarge, "Too large",
-        $"The {what} is {(bytes is { } b ? $"{b:N0} bytes" : "larger than allowed")}; the gateway accepts images of at most {max:N0} bytes (Gateway:Media:MaxBytes).");
 }

@@ -16,6 +16,28 @@ public sealed partial class MediaStore(Database database, AuditLog audit, ImageC
     private const string Columns =
         "id, type, width, height, bytes, sha256, removed, uploaded_by AS UploadedBy, created_at AS CreatedAt";
 
+    /// <summary>A form's file, refused when empty or over <c>Gateway:Media:MaxBytes</c>, cleaned and stored (the API's upload and the compose page's).</summary>
+    public async Task<MediaItem> UploadAsync(Microsoft.AspNetCore.Http.IFormFile file, string actor, CancellationToken cancellationToken)
+    {
+        if (file.Length > options.Media.MaxBytes)
+        {
+            throw TooLarge(file.Length);
+        }
+        if (file.Length == 0)
+        {
+            throw ProblemException.BadRequest("The file is empty.");
+        }
+        var bytes = new byte[file.Length];
+        await using (var stream = file.OpenReadStream())
+        {
+            await stream.ReadExactlyAsync(bytes, cancellationToken);
+        }
+        return await UploadAsync(bytes, actor, cancellationToken);
+    }
+
+    public ProblemException TooLarge(long? bytes, string what = "file") => new(Microsoft.AspNetCore.Http.StatusCodes.Status413PayloadTooLarge, "Too large",
+        $"The {what} is {(bytes is { } b ? $"{b:N0} bytes" : "larger than allowed")}; the gateway accepts images of at most {options.Media.MaxBytes:N0} bytes (Gateway:Media:MaxBytes).");
+
     /// <summary>Cleans and stores an upload; the same image again answers the item already stored.</summary>
     public async Task<MediaItem> UploadAsync(byte[] upload, string actor, CancellationToken cancellationToken)
     {

@@ -8,6 +8,10 @@ namespace Gateway.Web;
 /// <summary>Small pieces every page shows the same way.</summary>
 public static class Display
 {
+    /// <summary>What a save of a post to a frozen account adds to its message (drafts are not scheduled, so nothing).</summary>
+    public static string FrozenNote(Gateway.Posts.Post post) =>
+        post.Frozen is null || post.Status == Gateway.Posts.PostStatus.Draft ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
+
     /// <summary>UTC in the page; app.js rewrites it into the reader's own zone, with the ISO time kept in <c>datetime</c>.</summary>
     public static IHtmlContent Time(DateTimeOffset? at)
     {

@@ -13,7 +13,7 @@ namespace Gateway.Web.Pages;
 /// the same checks the queue runs. A draft is saved without being scheduled and submitted from here or its page.
 /// </summary>
 public sealed class ComposeModel(PostService service, PostAccess access, AccountStore accounts, FreezeStore freezes, Gateway.Rules.Checks.NetworkLimits limits,
-    Media.MediaStore media, GatewayOptions options) : GatewayPage
+    Media.MediaStore media) : GatewayPage
 {
     public const string DraftIntent = "draft";
 
@@ -103,9 +103,9 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
             if (edited.Status == PostStatus.Draft && !draft)
             {
                 edited = await service.SubmitDraftAsync(edited.Id, null, Me, ct);
-                return Done(NoticeKinds.Of(edited), $"Submitted: the post is {Display.StatusText(edited.Status)}.{FrozenNote(edited)}", "/Posts", new { id = edited.Id });
+                return Done(NoticeKinds.Of(edited), $"Submitted: the post is {Display.StatusText(edited.Status)}.{Display.FrozenNote(edited)}", "/Posts", new { id = edited.Id });
             }
-            return Done(NoticeKinds.Of(edited), $"Saved: the post is {Display.StatusText(edited.Status)}.{FrozenNote(edited)}", "/Posts", new { id = edited.Id });
+            return Done(NoticeKinds.Of(edited), $"Saved: the post is {Display.StatusText(edited.Status)}.{Display.FrozenNote(edited)}", "/Posts", new { id = edited.Id });
         }
         var when = Display.ToIso(ScheduledAt, Zone);
         if (Chosen.Count > 1)
@@ -115,7 +115,7 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
             return Done(group.Posts.Select(NoticeKinds.Of).Aggregate(NoticeKind.Success, NoticeKinds.Worst), $"{(draft ? "Saved as drafts" : "Submitted")} for {group.Posts.Count} accounts: {each}.", "/Posts", new { id = group.Posts[0].Id });
         }
         var post = await service.SubmitAsync(new SubmitPost(Chosen.FirstOrDefault(), Body, when, Statement, Draft: draft, Media: Media), Me, ct);
-        return Done(NoticeKinds.Of(post), $"{(draft ? "Saved as a draft" : "Submitted")}: the post is {Display.StatusText(post.Status)}.{FrozenNote(post)}", "/Posts", new { id = post.Id });
+        return Done(NoticeKinds.Of(post), $"{(draft ? "Saved as a draft" : "Submitted")}: the post is {Display.StatusText(post.Status)}.{Display.FrozenNote(post)}", "/Posts", new { id = post.Id });
     }, () => Task.CompletedTask);
 
     /// <summary>
@@ -132,17 +132,7 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
         var removed = new List<string>();
         foreach (var file in Upload.Where(f => f.Length > 0))
         {
-            if (file.Length > options.Media.MaxBytes)
-            {
-                throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Too large",
-                    $"{file.FileName} is {file.Length:N0} bytes; the gateway accepts images of at most {options.Media.MaxBytes:N0} bytes.");
-            }
-            var bytes = new byte[file.Length];
-            await using (var stream = file.OpenReadStream())
-            {
-                await stream.ReadExactlyAsync(bytes, ct);
-            }
-            var item = await media.UploadAsync(bytes, Me.Name, ct);
+            var item = await media.UploadAsync(file, Me.Name, ct);
             Media.Add(new MediaRequest(item.Id, null));
             removed.AddRange(item.Removed);
         }
@@ -151,9 +141,6 @@ public sealed class ComposeModel(PostService service, PostAccess access, Account
             : ($"Removed from the images before anything is published: {string.Join(", ", removed.Distinct())}.", nameof(NoticeKind.Info));
         return Page();
     }
-
-    private static string FrozenNote(Post post) =>
-        post.Frozen is null || post.Status == PostStatus.Draft ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
 
     /// <summary>The live check behind the editor's typing: for each chosen account its findings, counter and preview; nothing saved.</summary>
     public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)

@@ -113,8 +113,7 @@ public sealed class IndexModel(PostStore posts, PostAccess access, AccountStore 
             }
             var iso = Display.ToIso(to, Zone) ?? throw ProblemException.BadRequest("Pick the day and time to move the post to.");
             var moved = await service.RescheduleAsync(id ?? "", new ReschedulePost(iso), Me, ct);
-            var frozen = moved.Frozen is null ? "" : " The account is frozen: it will be held until the freeze is lifted.";
-            Notice = $"Moved {moved.Account}'s post to {Display.ToLocalInput(moved.ScheduledAt, Zone).Replace('T', ' ')} ({Zone.Id}): it is {Display.StatusText(moved.Status)}.{frozen}";
+            Notice = $"Moved {moved.Account}'s post to {Display.ToLocalInput(moved.ScheduledAt, Zone).Replace('T', ' ')} ({Zone.Id}): it is {Display.StatusText(moved.Status)}.{Display.FrozenNote(moved)}";
             return fetched ? new JsonResult(new { status = PostTransitions.Name(moved.Status), message = Notice }) : RedirectToPage("/Index", Here);
         }
         catch (ProblemException e)

@@ -83,8 +83,7 @@ public sealed class PostsModel(
         {
             RequireRole(IsEditor, "Only editors and admins submit drafts.");
             var post = await service.SubmitDraftAsync(Id, null, Me, ct);
-            var frozen = post.Frozen is null ? "" : " The account is frozen: it will be held, not published, until the freeze is lifted.";
-            return Done(NoticeKinds.Of(post), $"Submitted: the post is {Display.StatusText(post.Status)}.{frozen}", "/Posts", new { id = Id });
+            return Done(NoticeKinds.Of(post), $"Submitted: the post is {Display.StatusText(post.Status)}.{Display.FrozenNote(post)}", "/Posts", new { id = Id });
         }, () => LoadAsync(ct));
 
     public Task<IActionResult> OnPostOverrideAsync(string? reason, CancellationToken ct) =>
