@@ -112,6 +112,13 @@ public sealed class PublishingOptions
     /// <summary>How long one call to a network or webhook may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// After an interrupted send (a freeze mid-send, a timeout, a crash), how long a network that does not have the post
+    /// may still create it from a request it already received. Until then the post stays unconfirmed and is asked
+    /// about again; only afterwards is it held as certainly unsent, safe to reschedule.
+    /// </summary>
+    public TimeSpan SettleWindow { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Lets publishers reach loopback and private addresses: only for tests and closed intranets.</summary>
     public bool AllowPrivateAddresses { get; set; }
 

@@ -17,7 +17,9 @@ namespace Gateway.Tests.Fakes;
 /// </summary>
 public sealed class FakeMastodon : IAsyncDisposable
 {
-    public enum Behaviour { Normal, ServerError, DropAfterCreate, RateLimited, InvalidToken, HangBeforeCreate, HangAfterCreate }
+    public enum Behaviour { Normal, ServerError, DropAfterCreate, RateLimited, InvalidToken, HangBeforeCreate, HangAfterCreate,
+        /// <summary>Hangs until released, then makes the status anyway: a Rails worker finishes a request its client left.</summary>
+        CreateAfterClientLeft }
 
     public sealed record Status(string Id, string Text, string? Language, string Visibility, DateTimeOffset CreatedAt, string? IdempotencyKey)
     {
@@ -172,6 +174,10 @@ public sealed class FakeMastodon : IAsyncDisposable
                 await Release.Task;
                 context.Abort();
                 return;
+            case Behaviour.CreateAfterClientLeft:
+                Hanging.TrySetResult();
+                await Release.Task;
+                break;
         }
         // PostStatusService#validate_media!: at most four, each the account's own and done processing.
         if (mediaIds.Length > AttachmentsLimit)
@@ -217,6 +223,11 @@ public sealed class FakeMastodon : IAsyncDisposable
         }
         Statuses.Enqueue(status);
         if (behaviour == Behaviour.DropAfterCreate)
+        {
+            context.Abort();
+            return;
+        }
+        if (behaviour == Behaviour.CreateAfterClientLeft)
         {
             context.Abort();
             return;

@@ -134,6 +134,59 @@ public sealed class MastodonPublisherTests
     }
 
     [Fact]
+    public async Task A_status_the_instance_makes_after_the_freeze_stopped_the_send_is_found_when_asked_again_within_the_settle_window()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        fake.Next = n => n == 1 ? Behaviour.CreateAfterClientLeft : Behaviour.Normal;
+        var (gateway, admin) = await StartAsync(fake, new() { ["Gateway:Publishing:SettleWindow"] = "00:10:00" });
+        using var _ = gateway;
+
+        var id = await SubmitAsync(admin);
+        await fake.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await admin.FreezeAsync()).StatusCode);
+
+        // Asked at once, the instance has nothing yet; within the window that is "not yet", never "unsent".
+        var held = await admin.GetPostAsync(id);
+        Assert.Equal("held", held.GetProperty("status").GetString());
+        Assert.True(held.GetProperty("unconfirmed").GetBoolean());
+        Assert.Empty(fake.Statuses);
+
+        fake.Release.TrySetResult();
+        await Eventually.WaitForAsync(() => Task.FromResult(fake.Statuses.Count), n => n == 1, "the instance to finish the request");
+        var lookup = gateway.Service<Gateway.Publishing.DeliveryLookup>();
+        var settled = await lookup.SettleAsync((await gateway.Service<Gateway.Posts.PostStore>().GetAsync(id))!, CancellationToken.None);
+
+        Assert.Equal(Gateway.Posts.PostStatus.Published, settled.Status);
+        Assert.Equal(Assert.Single(fake.Statuses).Id, settled.PublishRef);
+        Assert.Equal(1, fake.StatusCalls);
+    }
+
+    [Fact]
+    public async Task Past_the_settle_window_a_status_the_instance_still_lacks_is_held_as_unsent()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        fake.Next = n => n == 1 ? Behaviour.HangBeforeCreate : Behaviour.Normal;
+        var (gateway, admin) = await StartAsync(fake, new() { ["Gateway:Publishing:SettleWindow"] = "00:00:01" });
+        using var _ = gateway;
+
+        var id = await SubmitAsync(admin);
+        await fake.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await admin.FreezeAsync()).StatusCode);
+        fake.Release.TrySetResult();
+        Assert.True((await admin.GetPostAsync(id)).GetProperty("unconfirmed").GetBoolean());
+
+        var lookup = gateway.Service<Gateway.Publishing.DeliveryLookup>();
+        var store = gateway.Service<Gateway.Posts.PostStore>();
+        await Eventually.WaitForAsync(async () => (await lookup.SettleAsync((await store.GetAsync(id))!, CancellationToken.None)).Unconfirmed,
+            unconfirmed => !unconfirmed, "the window to pass");
+
+        var post = await admin.GetPostAsync(id);
+        Assert.Equal("held", post.GetProperty("status").GetString());
+        Assert.Contains("never received", post.GetProperty("statusReason").GetString());
+        Assert.Empty(fake.Statuses);
+    }
+
+    [Fact]
     public async Task Killed_mid_send_the_restarted_gateway_asks_the_instance_and_publishes_without_a_second_status()
     {
         await using var fake = await FakeMastodon.StartAsync(Token);

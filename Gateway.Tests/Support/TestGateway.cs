@@ -36,6 +36,8 @@ public sealed class TestGateway : WebApplicationFactory<Program>
             ["Gateway:LateGrace"] = "00:00:05",
             ["Gateway:Publishing:RetryDelay"] = "00:00:00.050",
             ["Gateway:Publishing:AllowPrivateAddresses"] = "true",
+            // The fakes finish or drop a request at once; the tests of the window set their own.
+            ["Gateway:Publishing:SettleWindow"] = "00:00:00",
             // Offline by default (this machine has no internet); the link tests switch it on against loopback.
             ["Gateway:Links:Enabled"] = "false",
             // A test is many callers behind one address and one token; the rate-limit tests set their own limits.

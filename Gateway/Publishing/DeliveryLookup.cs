@@ -10,7 +10,8 @@ namespace Gateway.Publishing;
 /// reference if it did, held as certainly unsent if it did not, left unconfirmed if the network cannot tell now
 /// (asked again by <see cref="Scheduling.QueueReconciler"/>). It never sends to find out.
 /// </summary>
-public sealed class DeliveryLookup(PostStore posts, AccountStore accounts, IEnumerable<IPublisher> publishers, TimeProvider time, ILogger<DeliveryLookup> log)
+public sealed class DeliveryLookup(PostStore posts, AccountStore accounts, IEnumerable<IPublisher> publishers, GatewayOptions options, TimeProvider time,
+    ILogger<DeliveryLookup> log)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
@@ -33,6 +34,13 @@ public sealed class DeliveryLookup(PostStore posts, AccountStore accounts, IEnum
         catch (Exception e) when (e is PublishException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             log.LogWarning(e, "Could not ask {Publisher} whether it has post {PostId}; it stays unconfirmed", account.Publisher.Type, post.Id);
+            return post;
+        }
+        if (delivery is null && lookup.MayStillArrive && time.GetUtcNow() < post.UpdatedAt + options.Publishing.SettleWindow)
+        {
+            // The interrupted request may still be finishing on the network; "not yet" is not "never".
+            log.LogInformation("{Publisher} does not have post {PostId} yet; it stays unconfirmed until {Until:O} and is asked again",
+                account.Publisher.Type, post.Id, post.UpdatedAt + options.Publishing.SettleWindow);
             return post;
         }
         var change = delivery is null

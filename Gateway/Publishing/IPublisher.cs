@@ -33,6 +33,13 @@ public interface IPublishLookup
     /// <see cref="PublishException"/> when it cannot tell now (unreachable, rate-limited).
     /// </summary>
     Task<Delivery?> FindAsync(Post post, Account account, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether a request the network already received may still be acted on after the gateway stopped waiting (a web
+    /// server finishes a request its client left): then "not found" is final only after
+    /// <see cref="PublishingOptions.SettleWindow"/>.
+    /// </summary>
+    bool MayStillArrive => true;
 }
 
 /// <summary>

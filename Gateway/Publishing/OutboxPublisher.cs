@@ -16,6 +16,9 @@ public sealed class OutboxPublisher(GatewayOptions options) : IPublisher, IPubli
     // It never fails in a way that leaves the append in doubt, so there is nothing to send twice.
     public bool Deduplicates => false;
 
+    // An append the freeze stopped is stopped: nothing finishes it later.
+    public bool MayStillArrive => false;
+
     public async Task<Delivery> PublishAsync(Post post, Account account, DateTimeOffset publishedAt, CancellationToken cancellationToken)
     {
         var line = JsonSerializer.Serialize(new { id = post.Id, account = account.Id, body = post.Body, publishedAt }, JsonDefaults.Options);
