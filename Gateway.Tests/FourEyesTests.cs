@@ -125,7 +125,10 @@ public abstract class FourEyesTests(Engine engine) : IAsyncLifetime
         Assert.Contains("changed this post", (await self.ReadJsonAsync()).GetProperty("detail").GetString());
         var inbox = await (await _root.GetAsync("/api/reviews")).ReadJsonAsync();
         Assert.DoesNotContain(Id(post), inbox.EnumerateArray().Select(i => i.GetProperty("post").GetProperty("id").GetString()));
+        // A tragedy takes two approvals (rules/policy.yml): neither may be the editor's.
         Assert.Equal(HttpStatusCode.OK, (await ApproveAsync(_rita, Id(post))).StatusCode);
+        Assert.Equal("pending_review", await _root.StatusAsync(Id(post)));
+        Assert.Equal(HttpStatusCode.OK, (await ApproveAsync(_ada, Id(post))).StatusCode);
         Assert.Equal("scheduled", await _root.StatusAsync(Id(post)));
     }
 
@@ -133,13 +136,17 @@ public abstract class FourEyesTests(Engine engine) : IAsyncLifetime
     public async Task Rescheduling_an_approved_post_voids_the_approval_and_the_rescheduler_cannot_give_the_new_one()
     {
         var post = await _eve.SubmitAsync("acme-x", "Our thoughts are with the victims of the shooting.", DateTimeOffset.UtcNow.AddHours(1));
+        // A tragedy takes two approvals (rules/policy.yml).
         Assert.Equal(HttpStatusCode.OK, (await ApproveAsync(_rita, Id(post))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ApproveAsync(_ada, Id(post))).StatusCode);
         Assert.Equal("scheduled", await _eve.StatusAsync(Id(post)));
 
         var moved = await _root.PostJsonAsync($"/api/posts/{Id(post)}/reschedule", new { scheduledAt = DateTimeOffset.UtcNow.AddHours(2).ToString("O") });
         Assert.Equal("pending_review", (await moved.ReadJsonAsync()).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await ApproveAsync(_root, Id(post))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ApproveAsync(_ada, Id(post))).StatusCode);
+        Assert.Equal("pending_review", await _eve.StatusAsync(Id(post)));
+        Assert.Equal(HttpStatusCode.OK, (await ApproveAsync(_rita, Id(post))).StatusCode);
         Assert.Equal("scheduled", await _eve.StatusAsync(Id(post)));
     }
 

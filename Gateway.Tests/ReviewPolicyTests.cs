@@ -18,7 +18,22 @@ public sealed class ReviewPolicyTests
         var clean = policy.Evaluate(new PolicyInput("acme", "Hello https://example.com", DateTimeOffset.UtcNow, 0, []));
         Assert.Equal((0, 0), (clean.Findings.Count, clean.RequiredApprovals));
         Assert.Equal(1, policy.Evaluate(new PolicyInput("acme", "x", DateTimeOffset.UtcNow, 9, [Hit("topic.politics")])).RequiredApprovals);
-        Assert.Equal(2, policy.Evaluate(new PolicyInput("acme", "x", DateTimeOffset.UtcNow, 9, [Hit("topic.politics"), Hit("topic.death")])).RequiredApprovals);
+        Assert.Equal(2, policy.Evaluate(new PolicyInput("acme", "x", DateTimeOffset.UtcNow, 9, [Hit("topic.politics"), Hit("topic.death-tragedy")])).RequiredApprovals);
+    }
+
+    [Fact]
+    public void Every_rule_the_shipped_policy_names_is_a_rule_the_gateway_has()
+    {
+        // A misspelt id silently asks for fewer approvals than the team decided, so the shipped file is held to the real ids.
+        var packRules = Gateway.Rules.Packs.StaticRulePackSource.Load(Paths.Rules).Current.Packs.Select(p => p.Rule);
+        var builtIn = typeof(Finding).Assembly.GetTypes()
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!);
+        var known = packRules.Concat(builtIn).ToHashSet();
+        var named = ReviewPolicy.Load(Paths.Rules).RuleApprovals.Keys;
+        Assert.NotEmpty(named);
+        Assert.All(named, rule => Assert.Contains(known, id => id == rule || id.StartsWith(rule + ".", StringComparison.Ordinal)));
     }
 
     [Fact]
