@@ -126,6 +126,26 @@ public sealed class SingleSignOnTests(SingleSignOnFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_user_name_the_provider_gives_to_someone_else_later_does_not_let_them_in_as_the_first_user()
+    {
+        using (var first = fixture.Browser())
+        {
+            Assert.Equal(HttpStatusCode.OK, (await fixture.SignInAsync(first, "frank")).StatusCode);
+        }
+        using var second = fixture.Browser();
+        var refused = await fixture.SignInAsync(second, "frank-2");
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("/signin/refused", refused.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("belongs to someone else", await refused.Content.ReadAsStringAsync());
+        // The first Frank keeps his user and his role; the newcomer got no session.
+        Assert.Equal(Role.Admin, (await Users.FindAsync("frank"))!.Role);
+        Assert.Equal("/signin", (await second.GetAsync("/compose")).RequestMessage!.RequestUri!.AbsolutePath);
+        var bound = Assert.Single(await fixture.Gateway.Service<AuditLog>().QueryAsync(10, null, "user.sso_bound", "frank", null, default));
+        Assert.Equal("frank", bound.DetailsJson!.Value.GetProperty("subject").GetString());
+    }
+
+    [Fact]
     public async Task A_disabled_user_is_refused_with_a_page_that_says_so()
     {
         using (var first = fixture.Browser())

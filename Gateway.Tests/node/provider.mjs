@@ -23,6 +23,9 @@ const accounts = {
   carol: { preferred_username: 'carol', name: 'Carol Example', groups: ['marketing'] },
   dave: { preferred_username: 'dave', name: 'Dave Example', groups: ['crisis-comms'] },
   erin: { preferred_username: 'Erin@Example.org', name: 'Erin Example', groups: ['crisis-comms', 'crisis-admins'] },
+  // Two people the provider gave the same user name, one after the other (a leaver's name reused).
+  frank: { preferred_username: 'frank', name: 'Frank Example', groups: ['crisis-admins'] },
+  'frank-2': { preferred_username: 'frank', name: 'Frank Newcomer', groups: ['crisis-comms'] },
 };
 
 const provider = new Provider(issuer, {

@@ -24,6 +24,7 @@ public static class SingleSignOn
         public const string Disabled = "disabled";
         public const string Unmapped = "unmapped";
         public const string NoName = "name";
+        public const string Taken = "taken";
         public const string Failed = "failed";
     }
 
@@ -99,7 +100,20 @@ public static class SingleSignOn
             await RefuseAsync(context, Refusal.Unmapped);
             return;
         }
-        var user = await users.SignedInWithSsoAsync(name, role, sso.Authority!, context.HttpContext.RequestAborted);
+        // The subject, not the name, is who someone is at the provider: names get reused, the subject never.
+        if (principal.FindFirst("sub")?.Value is not { Length: > 0 } subject)
+        {
+            log.LogWarning("Single sign-on refused: the provider sent no subject for {User}", name);
+            await RefuseAsync(context, Refusal.Failed);
+            return;
+        }
+        var user = await users.SignedInWithSsoAsync(name, role, sso.Authority!, subject, context.HttpContext.RequestAborted);
+        if (user is null)
+        {
+            log.LogWarning("Single sign-on refused: the gateway user {User} is bound to another identity at the provider", name);
+            await RefuseAsync(context, Refusal.Taken);
+            return;
+        }
         if (user.DisabledAt is not null)
         {
             // Disabled between the two reads: still out.

@@ -259,5 +259,12 @@ public static class Schema
         );
         ALTER TABLE posts ADD COLUMN media TEXT NULL;
         """,
+        // The single sign-on identity (issuer, subject) a user is, bound at their first sign-in: a provider that later
+        // gives the same user name to someone else does not let them in as this user. NULL: not bound (token users).
+        """
+        ALTER TABLE users ADD COLUMN sso_issuer TEXT NULL;
+        ALTER TABLE users ADD COLUMN sso_subject TEXT NULL;
+        CREATE UNIQUE INDEX ix_users_sso ON users (sso_issuer, sso_subject);
+        """,
     ];
 }

@@ -27,14 +27,17 @@ public sealed class UserStore(Database database, AuditLog audit, TimeProvider ti
     }
 
     /// <summary>
-    /// The user signing in through single sign-on: created with <paramref name="role"/> on their first sign-in (no API
-    /// token: they make their own on the tokens page), else given <paramref name="role"/> if the mapping now says another.
+    /// The user signing in through single sign-on as <paramref name="subject"/> of <paramref name="issuer"/>: the user
+    /// bound to that identity (whatever name the provider sends now), else the unbound user of that name, now bound to
+    /// it, else a new user with <paramref name="role"/> (no API token: they make their own on the tokens page). Given
+    /// <paramref name="role"/> if the mapping now says another. Null when the name belongs to another identity.
     /// </summary>
-    public async Task<User> SignedInWithSsoAsync(string name, string role, string issuer, CancellationToken cancellationToken = default)
+    public async Task<User?> SignedInWithSsoAsync(string name, string role, string issuer, string subject, CancellationToken cancellationToken = default)
     {
         return await database.InTransactionAsync(async (c, t) =>
         {
-            var user = await FindAsync(c, t, name);
+            var user = await c.QuerySingleOrDefaultAsync<User>(
+                $"{Select} WHERE sso_issuer = @issuer AND sso_subject = @subject", new { issuer, subject }, t);
             if (user is null)
             {
                 user = new User(name, role, time.GetUtcNow(), null);
@@ -42,14 +45,21 @@ public sealed class UserStore(Database database, AuditLog audit, TimeProvider ti
                 if (await InsertAsync(c, t, user))
                 {
                     await audit.AppendAsync(c, t, Sso, "user.created", name, new { role, via = Sso, issuer });
-                    return user;
                 }
                 user = (await FindAsync(c, t, name))!;
+                var bound = await c.ExecuteAsync(
+                    "UPDATE users SET sso_issuer = @issuer, sso_subject = @subject WHERE name = @name AND sso_subject IS NULL",
+                    new { issuer, subject, name }, t);
+                if (bound == 0)
+                {
+                    return null;
+                }
+                await audit.AppendAsync(c, t, Sso, "user.sso_bound", name, new { issuer, subject });
             }
             if (user.DisabledAt is null && user.Role != role)
             {
-                await c.ExecuteAsync("UPDATE users SET role = @role WHERE name = @name", new { role, name }, t);
-                await audit.AppendAsync(c, t, Sso, "user.role_changed", name, new { from = user.Role, to = role, via = Sso, issuer });
+                await c.ExecuteAsync("UPDATE users SET role = @role WHERE name = @name", new { role, name = user.Name }, t);
+                await audit.AppendAsync(c, t, Sso, "user.role_changed", user.Name, new { from = user.Role, to = role, via = Sso, issuer });
                 user = user with { Role = role };
             }
             return user;
@@ -71,24 +81,23 @@ public sealed class UserStore(Database database, AuditLog audit, TimeProvider ti
             """,
             new { user.Name, user.Role, unused = "unused:" + user.Name, user.CreatedAt }, t) > 0;
 
+    private const string Select = "SELECT name, role, created_at AS CreatedAt, disabled_at AS DisabledAt FROM users";
+
     private static Task<User?> FindAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, string name) =>
-        c.QuerySingleOrDefaultAsync<User>(
-            "SELECT name, role, created_at AS CreatedAt, disabled_at AS DisabledAt FROM users WHERE name = @name", new { name }, t);
+        c.QuerySingleOrDefaultAsync<User>($"{Select} WHERE name = @name", new { name }, t);
 
     public async Task<User?> FindAsync(string name, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
-            "SELECT name, role, created_at AS CreatedAt, disabled_at AS DisabledAt FROM users WHERE name = @name",
-            new { name }, cancellationToken: cancellationToken));
+            $"{Select} WHERE name = @name", new { name }, cancellationToken: cancellationToken));
     }
 
     public async Task<IReadOnlyList<User>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var users = await connection.QueryAsync<User>(new CommandDefinition(
-            "SELECT name, role, created_at AS CreatedAt, disabled_at AS DisabledAt FROM users ORDER BY name",
-            cancellationToken: cancellationToken));
+            $"{Select} ORDER BY name", cancellationToken: cancellationToken));
         return users.AsList();
     }
 

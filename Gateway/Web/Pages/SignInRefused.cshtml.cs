@@ -24,6 +24,8 @@ public sealed class SignInRefusedModel(GatewayOptions options) : GatewayPage
                 $"{Provider} knows you, but none of your '{sso.RoleClaim}' values is mapped to a role in the gateway. Ask an admin to map one of them (Gateway:Oidc:Roles).",
             SingleSignOn.Refusal.NoName =>
                 $"{Provider} sent no user name the gateway can use (the '{sso.NameClaim}' claim). Ask an admin to check Gateway:Oidc:NameClaim.",
+            SingleSignOn.Refusal.Taken =>
+                $"The gateway user named like you in {Provider} belongs to someone else who signed in with {Provider} before. Ask an admin: your user name at {Provider} may have been given to you after it was someone else's.",
             _ => $"The sign-in with {Provider} did not complete: it was cancelled, took too long, or was refused. Try again.",
         };
     }
