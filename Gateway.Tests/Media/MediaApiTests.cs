@@ -42,7 +42,9 @@ public sealed class MediaApiTests : IAsyncLifetime
         Assert.Equal(48, json.GetProperty("height").GetInt32());
         Assert.Equal(["gps", "camera-serial", "device", "exif", "xmp"], json.GetProperty("removed").EnumerateArray().Select(r => r.GetString()!));
 
-        var stored = File.ReadAllBytes(Path.Combine(_gateway.DataDir, "media", id));
+        // The bytes are in the database every node shares, not in this node's data directory.
+        var stored = await _gateway.Service<MediaStore>().ReadAsync((await _gateway.Service<MediaStore>().GetAsync(id))!);
+        Assert.False(Directory.Exists(Path.Combine(_gateway.DataDir, "media")));
         Assert.Empty(ImageCleaner.Carried(stored));
         Assert.DoesNotContain("Canon", System.Text.Encoding.Latin1.GetString(stored));
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stored));
@@ -74,7 +76,8 @@ public sealed class MediaApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Contains("not an image", (await response.ReadJsonAsync()).GetProperty("detail").GetString());
-        Assert.False(Directory.Exists(Path.Combine(_gateway.DataDir, "media")) && Directory.EnumerateFiles(Path.Combine(_gateway.DataDir, "media")).Any());
+        var root = await _gateway.SignInAsync("root", "admin");
+        Assert.Equal(0, (await (await root.GetAsync("/api/audit?action=media.uploaded")).ReadJsonAsync()).GetProperty("items").GetArrayLength());
     }
 
     [Fact]
@@ -110,5 +113,29 @@ public sealed class MediaApiTests : IAsyncLifetime
         Assert.Equal("application/problem+json", bytes.Content.Headers.ContentType!.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, (await _editor.GetAsync("/api/media/0123456789abcdef0123456789abcdef")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _editor.GetAsync("/api/media/..%2F..%2Fgateway.db")).StatusCode);
+    }
+}
+
+/// <summary>Two nodes of one PostgreSQL cluster: an image uploaded through one is served and published by the other.</summary>
+public sealed class MediaOnClusterTests
+{
+    [Fact]
+    public async Task An_image_uploaded_through_one_node_is_served_by_another_with_its_own_data_directory()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        var settings = new Dictionary<string, string?> { ["Gateway:Database:Provider"] = "postgres", ["Gateway:Database:ConnectionString"] = database };
+        using var a = new TestGateway(settings: settings);
+        var editor = await a.SignInAsync("eve", "editor");
+        var uploaded = await (await MediaApiTests.UploadAsync(editor, TestImages.PhoneJpeg())).ReadJsonAsync();
+        var id = uploaded.GetProperty("id").GetString()!;
+
+        using var b = new TestGateway(settings: settings);
+        Assert.NotEqual(a.DataDir, b.DataDir);
+        var reviewer = await b.SignInAsync("rita", "reviewer");
+        var content = await reviewer.GetAsync($"/media/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, content.StatusCode);
+        var bytes = await content.Content.ReadAsByteArrayAsync();
+        Assert.Equal(uploaded.GetProperty("sha256").GetString(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
     }
 }

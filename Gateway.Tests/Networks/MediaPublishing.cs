@@ -13,7 +13,8 @@ public static class MediaPublishing
         var response = await MediaApiTests.UploadAsync(admin, TestImages.PhoneJpeg(width, height));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = (await response.ReadJsonAsync()).GetProperty("id").GetString()!;
-        return (id, File.ReadAllBytes(Path.Combine(gateway.DataDir, "media", id)));
+        var store = gateway.Service<Gateway.Media.MediaStore>();
+        return (id, await store.ReadAsync((await store.GetAsync(id))!));
     }
 
     /// <summary>Submits a post with images due in a second and waits for where it ends up.</summary>

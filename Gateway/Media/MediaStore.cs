@@ -8,8 +8,8 @@ using Gateway.Storage;
 namespace Gateway.Media;
 
 /// <summary>
-/// Uploaded images: their bytes as files named by content under <c>{DataDir}/media/</c>, their metadata in the
-/// <c>media</c> table. A file is written completely before its row commits, so a row always has its bytes.
+/// Uploaded images, named by their content: metadata in the <c>media</c> table, bytes in <c>media_content</c>, written
+/// in one transaction, so every node of a cluster has every image and a row always has its bytes.
 /// </summary>
 public sealed partial class MediaStore(Database database, AuditLog audit, ImageCleaner cleaner, GatewayOptions options, TimeProvider time)
 {
@@ -44,7 +44,6 @@ public sealed partial class MediaStore(Database database, AuditLog audit, ImageC
         var clean = cleaner.Clean(upload);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(clean.Bytes));
         var id = sha256[..32];
-        await WriteFileAsync(id, clean.Bytes, cancellationToken);
         var item = new MediaItem(id, clean.Type, clean.Width, clean.Height, clean.Bytes.LongLength, sha256, clean.Removed, actor, time.GetUtcNow());
         return await database.InTransactionAsync(async (c, t) =>
         {
@@ -61,6 +60,7 @@ public sealed partial class MediaStore(Database database, AuditLog audit, ImageC
                 var existing = (await c.QuerySingleAsync<MediaRow>($"SELECT {Columns} FROM media WHERE id = @id", new { id }, t)).ToItem();
                 return existing with { Removed = clean.Removed };
             }
+            await c.ExecuteAsync("INSERT INTO media_content (id, content) VALUES (@id, @content)", new { id, content = clean.Bytes }, t);
             await audit.AppendAsync(c, t, actor, "media.uploaded", id, new { item.Type, item.Width, item.Height, item.Bytes, item.Sha256, item.Removed });
             return item;
         }, cancellationToken);
@@ -84,26 +84,16 @@ public sealed partial class MediaStore(Database database, AuditLog audit, ImageC
     }
 
     /// <summary>The stored bytes of <paramref name="item"/>.</summary>
-    public Task<byte[]> ReadAsync(MediaItem item, CancellationToken cancellationToken = default) =>
-        File.ReadAllBytesAsync(PathOf(item.Id), cancellationToken);
+    public async Task<byte[]> ReadAsync(MediaItem item, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
+                "SELECT content FROM media_content WHERE id = @Id", new { item.Id }, cancellationToken: cancellationToken))
+            // Uploaded before the bytes moved into the database: the file this node wrote then.
+            ?? await File.ReadAllBytesAsync(Path.Combine(options.DataDir, "media", item.Id), cancellationToken);
+    }
 
     public static bool IsId(string? id) => id is not null && IdPattern().IsMatch(id);
-
-    private string PathOf(string id) =>
-        IsId(id) ? Path.Combine(options.DataDir, "media", id) : throw new ArgumentException($"'{id}' is not a media id.", nameof(id));
-
-    private async Task WriteFileAsync(string id, byte[] bytes, CancellationToken cancellationToken)
-    {
-        var path = PathOf(id);
-        if (File.Exists(path))
-        {
-            return; // content-addressed: the file there has these very bytes
-        }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = $"{path}.{Guid.NewGuid():N}.part";
-        await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
-        File.Move(temporary, path, overwrite: true);
-    }
 
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex IdPattern();

@@ -15,6 +15,9 @@ public interface ISqlDialect
     /// <summary>Column definition of an auto-numbered primary key.</summary>
     string AutoIncrementKey { get; }
 
+    /// <summary>Column type of bytes.</summary>
+    string Binary { get; }
+
     /// <summary>
     /// <c>column</c> is one of the values of the list parameter <c>parameter</c>, both constants of the calling code.
     /// Dapper expands <c>IN @list</c> into one parameter per value except on Npgsql, where it sends one array.

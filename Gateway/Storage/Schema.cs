@@ -266,5 +266,13 @@ public static class Schema
         ALTER TABLE users ADD COLUMN sso_subject TEXT NULL;
         CREATE UNIQUE INDEX ix_users_sso ON users (sso_issuer, sso_subject);
         """,
+        // An image's bytes, in the database every node shares (a file in one node's data directory could not be
+        // published from another). Images uploaded before are still read from their files.
+        $"""
+        CREATE TABLE media_content (
+            id TEXT PRIMARY KEY REFERENCES media (id),
+            content {dialect.Binary} NOT NULL
+        );
+        """,
     ];
 }

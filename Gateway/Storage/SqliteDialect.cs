@@ -18,6 +18,8 @@ public sealed class SqliteDialect(string databasePath, string schedulerPath) : I
 
     public string AutoIncrementKey => "INTEGER PRIMARY KEY AUTOINCREMENT";
 
+    public string Binary => "BLOB";
+
     public bool Clustered => false;
 
     public bool OneWriterAtATime => true;
