@@ -241,13 +241,15 @@ public sealed class XPublisherTests
         Assert.False((await AccountAsync(admin, "acme-x")).GetProperty("publisher").GetProperty("needsReconnect").GetBoolean());
     }
 
-    [Fact]
-    public async Task A_freeze_while_the_send_hangs_holds_the_post_unconfirmed()
+    [Theory]
+    [InlineData(Trouble.HangAfterCreate, 1)]
+    [InlineData(Trouble.HangBeforeCreate, 0)]
+    public async Task A_freeze_while_the_send_hangs_holds_the_post_unconfirmed(Trouble hang, int posts)
     {
         var (x, gateway, admin) = await StartAsync();
         await using var _ = x;
         using var __ = gateway;
-        x.Troubles.Enqueue(Trouble.HangAfterCreate);
+        x.Troubles.Enqueue(hang);
 
         var id = (await admin.SubmitAsync("acme-x", "Sending now.", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
         await x.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -257,7 +259,11 @@ public sealed class XPublisherTests
         Assert.Equal("held", post.Status());
         Assert.True(post.Unconfirmed());
         Assert.Contains("freeze landed", post.Reason());
-        Assert.Single(x.Posts);
+        // X cannot be asked whether it has the post, so it stays unconfirmed for a person to check, never sent again.
+        x.ReleaseHangs();
+        await Task.Delay(TimeSpan.FromSeconds(2)); // anything sent again would arrive by now
+        Assert.True((await admin.GetPostAsync(id)).Unconfirmed());
+        Assert.Equal(posts, x.Posts.Count);
         Assert.Single(x.Requests, r => r.Request == "POST /2/tweets");
     }
 
