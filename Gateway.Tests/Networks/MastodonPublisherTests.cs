@@ -267,6 +267,38 @@ public sealed class MastodonPublisherTests
     }
 
     [Fact]
+    public async Task On_the_account_page_the_network_is_picked_from_a_list_a_pasted_token_connects_and_the_test_shows_a_broken_connection()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        using var gateway = new TestGateway();
+        using var page = await WebSession.SignInAsync(gateway, "root", "admin");
+
+        var form = await page.GetHtmlAsync("/admin/accounts");
+        Assert.Equal(["mastodon", "bluesky", "linkedin", "x", "webhook", "outbox"],
+            WebSession.Parse(form).DocumentNode.SelectNodes("//select[@id='account-publisher']/option")!.Select(o => o.GetAttributeValue("value", "")));
+        var created = await page.PostFormAsync("/admin/accounts?handler=Create",
+            ("Form.Id", "acme"), ("Form.Network", "mastodon"), ("Form.Kind", "brand"), ("Form.Language", "en"), ("Form.Editors", ""),
+            ("Form.PublisherType", "mastodon"), ("Form.Instance", fake.Url), ("Form.Secret", Token));
+        Assert.True(created.StatusCode == HttpStatusCode.Redirect, await created.Content.ReadAsStringAsync());
+
+        var tested = await page.PostFormAsync("/admin/accounts?handler=Test&edit=acme", [], formPage: "/admin/accounts?edit=acme");
+        Assert.Equal(HttpStatusCode.Redirect, tested.StatusCode);
+        var edit = await page.GetHtmlAsync("/admin/accounts?edit=acme");
+        Assert.Contains("connected</span>", edit);
+        Assert.Contains("as <strong>@acme@127.0.0.1</strong>", edit);
+        Assert.Contains("Test connection", edit);
+        Assert.DoesNotContain(Token, edit);
+
+        fake.Tokens.Clear(); // revoked on the instance
+        var refused = await page.PostFormAsync("/admin/accounts?handler=Test&edit=acme", [], formPage: "/admin/accounts?edit=acme");
+        var shown = refused.StatusCode == HttpStatusCode.Redirect ? await page.GetHtmlAsync("/admin/accounts?edit=acme") : await refused.Content.ReadAsStringAsync();
+        Assert.Contains("needs reconnecting", shown);
+        Assert.Contains("The access token is invalid", shown);
+        Assert.Contains("Reconnect with mastodon", shown);
+        Assert.Contains("Test connection", shown);
+    }
+
+    [Fact]
     public async Task An_admin_connects_the_account_through_the_instance_and_the_test_names_it()
     {
         await using var fake = await FakeMastodon.StartAsync();
