@@ -44,6 +44,29 @@ public sealed class XPublisherTests
     }
 
     [Fact]
+    public async Task The_text_sent_weighs_what_network_length_counted_so_a_post_at_the_limit_goes_out_and_one_over_it_never_does()
+    {
+        var (x, gateway, admin) = await StartAsync(new() { ["Gateway:Links:Enabled"] = "false" });
+        await using var _ = x;
+        using var __ = gateway;
+        // Emphasis marks weigh nothing, a link is "label url", the URL weighs 23 however long, 東 weighs 2.
+        var url = "https://example.org/" + new string('p', 80);
+        string Body(int filler) => $"**Update** 東京 {new string('a', filler)} [the list]({url})";
+        var filler = 280 - (FakeX.WeightedLength(PlainText.Render(Body(1)).Text) - 1);
+
+        var post = await PublishAsync(admin, "acme-x", Body(filler));
+        Assert.Equal("published", post.Status());
+        var created = Assert.Single(x.Posts);
+        Assert.Equal(PlainText.Render(Body(filler)).Text, created.Text);
+        Assert.Equal(280, FakeX.WeightedLength(created.Text));
+
+        var over = await admin.SubmitAsync("acme-x", Body(filler + 1), DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal("blocked", over.GetProperty("status").GetString());
+        Assert.Equal("network.length", over.GetProperty("findings").EnumerateArray().Single().GetProperty("rule").GetString());
+        Assert.Single(x.Posts);
+    }
+
+    [Fact]
     public async Task A_response_lost_on_a_reused_connection_leaves_one_post_and_the_gateway_holds_it_unconfirmed()
     {
         var (x, gateway, admin) = await StartAsync();
