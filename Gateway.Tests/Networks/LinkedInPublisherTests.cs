@@ -133,6 +133,7 @@ public sealed class LinkedInPublisherTests
         Assert.Equal("held", held.Status());
         Assert.False(held.Unconfirmed());
         Assert.Contains("APPLICATION DAY limit", held.Reason());
+        Assert.Contains("still refused it after 3 tries", held.Reason()); // not its moment: the tries ran out
         Assert.Single(linkedIn.Posts);
         Assert.Equal(2 + 3, Creates(linkedIn));
     }

@@ -171,6 +171,7 @@ public sealed class XPublisherTests
         Assert.Equal("held", held.Status());
         Assert.False(held.Unconfirmed());
         Assert.Contains("rate-limiting", held.Reason());
+        Assert.Contains("past its moment", held.Reason());
         Assert.Single(x.Posts);
         Assert.Equal(3, x.Requests.Count(r => r.Request == "POST /2/tweets"));
     }
