@@ -34,7 +34,7 @@ public sealed class FakeBluesky : IAsyncDisposable
         /// <summary>500 before doing anything.</summary>
         ServerError,
 
-        /// <summary>429 with the PDS's RateLimit-* headers, reset in one second.</summary>
+        /// <summary>429 with the PDS's RateLimit-* headers, reset in <see cref="RateLimitReset"/>.</summary>
         RateLimited,
 
         /// <summary>Creates the record, then drops the connection without an answer.</summary>
@@ -45,6 +45,9 @@ public sealed class FakeBluesky : IAsyncDisposable
 
         /// <summary>Creates the record, then never answers.</summary>
         HangAfterCreating,
+
+        /// <summary>400 InvalidRequest, as the PDS refuses a record its lexicon does not allow; nothing created.</summary>
+        Invalid,
     }
 
     public sealed record StoredRecord(string Uri, string Rkey, string Cid, JsonElement Value)
@@ -93,6 +96,9 @@ public sealed class FakeBluesky : IAsyncDisposable
 
     /// <summary>The fault for the n-th <c>createRecord</c> call (1-based).</summary>
     public Func<int, Fault> CreateRecordFault { get; set; } = _ => Fault.None;
+
+    /// <summary>How far ahead a 429's <c>RateLimit-Reset</c> lies.</summary>
+    public TimeSpan RateLimitReset { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The fault for the n-th <c>getRecord</c> call (1-based): <see cref="Fault.ServerError"/>, <see cref="Fault.RateLimited"/> or <see cref="Fault.Hang"/>.</summary>
     public Func<int, Fault> GetRecordFault { get; set; } = _ => Fault.None;
@@ -452,7 +458,7 @@ public sealed class FakeBluesky : IAsyncDisposable
                 await Error(500, "InternalServerError", "Internal Server Error").ExecuteAsync(context);
                 return true;
             case Fault.RateLimited:
-                var reset = DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds();
+                var reset = DateTimeOffset.UtcNow.Add(RateLimitReset).ToUnixTimeSeconds();
                 context.Response.Headers["RateLimit-Limit"] = "5000";
                 context.Response.Headers["RateLimit-Remaining"] = "0";
                 context.Response.Headers["RateLimit-Reset"] = reset.ToString(CultureInfo.InvariantCulture);
@@ -461,6 +467,9 @@ public sealed class FakeBluesky : IAsyncDisposable
                 return true;
             case Fault.Hang:
                 await HangAsync(context);
+                return true;
+            case Fault.Invalid:
+                await Error(400, "InvalidRequest", $"Invalid {Post} record: Record/text must not be longer than 300 graphemes").ExecuteAsync(context);
                 return true;
             default:
                 return false;

@@ -127,6 +127,10 @@ public sealed partial class FakeLinkedIn : FakeNetwork
             {
                 return Error(401, "The token used in the request has been revoked by the user", "REVOKED_ACCESS_TOKEN", 65601);
             }
+            if (await BeforeCreateAsync(trouble, context))
+            {
+                return Results.Empty;
+            }
             if (!(context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) ?? false))
             {
                 return Error(415, "Unsupported Media Type: expected application/json");

@@ -68,6 +68,9 @@ public sealed class FakeMastodon : IAsyncDisposable
     /// <summary>How the n-th POST /api/v1/statuses (1-based) is answered.</summary>
     public Func<int, Behaviour> Next { get; set; } = _ => Behaviour.Normal;
 
+    /// <summary>How far ahead a 429's <c>X-RateLimit-Reset</c> lies.</summary>
+    public TimeSpan RateLimitReset { get; set; } = TimeSpan.FromSeconds(1);
+
     public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -166,7 +169,7 @@ public sealed class FakeMastodon : IAsyncDisposable
             case Behaviour.RateLimited:
                 context.Response.Headers["X-RateLimit-Limit"] = "300";
                 context.Response.Headers["X-RateLimit-Remaining"] = "0";
-                context.Response.Headers["X-RateLimit-Reset"] = DateTimeOffset.UtcNow.AddSeconds(1).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ");
+                context.Response.Headers["X-RateLimit-Reset"] = DateTimeOffset.UtcNow.Add(RateLimitReset).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ");
                 await Results.Json(new { error = "Too many requests" }, statusCode: 429).ExecuteAsync(context);
                 return;
             case Behaviour.HangBeforeCreate:

@@ -35,6 +35,9 @@ public enum Trouble
 
     /// <summary>The network's validation refusal of the post; nothing created.</summary>
     Invalid,
+
+    /// <summary>Never answers and creates nothing (until <see cref="FakeNetwork.ReleaseHangs"/>, then drops).</summary>
+    HangBeforeCreate,
 }
 
 /// <summary>A created post as the fake network keeps it, with the connection it came on.</summary>
@@ -89,6 +92,19 @@ public abstract class FakeNetwork : IAsyncDisposable
     protected abstract void Map(WebApplication app);
 
     protected Trouble? NextTrouble() => Troubles.TryDequeue(out var trouble) ? trouble : null;
+
+    /// <summary>The trouble that strikes before the post exists (<see cref="Trouble.HangBeforeCreate"/>); false when the caller should go on.</summary>
+    protected async Task<bool> BeforeCreateAsync(Trouble? trouble, HttpContext context)
+    {
+        if (trouble != Trouble.HangBeforeCreate)
+        {
+            return false;
+        }
+        Hanging.TrySetResult();
+        await Task.WhenAny(_release.Task, Task.Delay(Timeout.Infinite, context.RequestAborted));
+        context.Abort();
+        return true;
+    }
 
     /// <summary>The troubles that strike after the post exists; false when the caller should answer normally.</summary>
     protected async Task<bool> AfterCreateAsync(Trouble? trouble, HttpContext context, object serverError)

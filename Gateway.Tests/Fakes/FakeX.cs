@@ -130,6 +130,10 @@ public sealed partial class FakeX : FakeNetwork
             {
                 return Problem(401, "Unauthorized", "Unauthorized");
             }
+            if (await BeforeCreateAsync(trouble, context))
+            {
+                return Results.Empty;
+            }
             if (!(context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) ?? false))
             {
                 return Invalid("Content-Type must be application/json.");

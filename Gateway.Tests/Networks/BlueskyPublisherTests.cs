@@ -110,6 +110,63 @@ public sealed class BlueskyPublisherTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_rate_limit_beyond_the_grace_holds_the_post_unsent()
+    {
+        await using var fake = await FakeBluesky.StartAsync();
+        fake.RateLimitReset = TimeSpan.FromMinutes(15);
+        fake.CreateRecordFault = n => n == 1 ? Fault.RateLimited : Fault.None;
+        var (gateway, admin) = await StartAsync(fake);
+        using var _ = gateway;
+
+        var id = await PublishAsync(admin, "Storm update.");
+        var post = await admin.GetPostAsync(id);
+        Report("429 beyond grace", fake, post);
+        Assert.Equal("held", post.GetProperty("status").GetString());
+        Assert.False(post.TryGetProperty("unconfirmed", out var u) && u.GetBoolean());
+        Assert.Contains("rate-limiting", post.GetProperty("statusReason").GetString());
+        Assert.Empty(fake.Records);
+        Assert.Equal(1, fake.Calls(CreateRecord));
+    }
+
+    [Theory]
+    [InlineData(Fault.HangAfterCreating, 1)]
+    [InlineData(Fault.Hang, 2)]
+    public async Task A_send_that_times_out_is_settled_by_its_record_key_and_makes_exactly_one_record(Fault hang, int creates)
+    {
+        await using var fake = await FakeBluesky.StartAsync();
+        fake.CreateRecordFault = n => n == 1 ? hang : Fault.None;
+        var (gateway, admin) = await StartAsync(fake, settings: new() { ["Gateway:Publishing:Timeout"] = "00:00:01" });
+        using var _ = gateway;
+
+        var id = await PublishAsync(admin, "Storm update: stores open as usual.");
+        var post = await admin.GetPostAsync(id);
+        Report($"timeout ({hang})", fake, post);
+        Assert.Equal("published", post.GetProperty("status").GetString());
+        var record = Assert.Single(fake.Records);
+        Assert.Equal(record.Uri, post.GetProperty("publishRef").GetString());
+        // Created before the timeout: found by getRecord, not sent again; not created: getRecord says so, sent again.
+        Assert.Equal(creates, fake.Calls(CreateRecord));
+    }
+
+    [Fact]
+    public async Task A_record_the_pds_refuses_fails_the_post_quoting_it()
+    {
+        await using var fake = await FakeBluesky.StartAsync();
+        fake.CreateRecordFault = _ => Fault.Invalid;
+        var (gateway, admin) = await StartAsync(fake);
+        using var _ = gateway;
+
+        var id = await PublishAsync(admin, "Storm update.");
+        var post = await admin.GetPostAsync(id);
+        Report("validation 400", fake, post);
+        Assert.Equal("failed", post.GetProperty("status").GetString());
+        Assert.Contains("Record/text must not be longer than 300 graphemes", post.GetProperty("statusReason").GetString());
+        Assert.Empty(fake.Records);
+        Assert.Equal(1, fake.Calls(CreateRecord));
+        Assert.False((await (await admin.GetAsync("/api/accounts/acme")).ReadJsonAsync()).GetProperty("publisher").GetProperty("needsReconnect").GetBoolean());
+    }
+
+    [Fact]
     public async Task An_expired_access_token_is_refreshed_once_for_posts_that_meet_it_together()
     {
         await using var fake = await FakeBluesky.StartAsync();

@@ -133,6 +133,7 @@ public sealed class LinkedInPublisherTests
         Assert.Equal("held", held.Status());
         Assert.False(held.Unconfirmed());
         Assert.Contains("APPLICATION DAY limit", held.Reason());
+        Assert.Contains("still refused it after 3 tries", held.Reason()); // not its moment: the tries ran out
         Assert.Single(linkedIn.Posts);
         Assert.Equal(2 + 3, Creates(linkedIn));
     }
@@ -219,13 +220,15 @@ public sealed class LinkedInPublisherTests
         Assert.Empty(linkedIn.Posts);
     }
 
-    [Fact]
-    public async Task A_freeze_while_the_send_hangs_holds_the_post_unconfirmed()
+    [Theory]
+    [InlineData(Trouble.HangAfterCreate, 1)]
+    [InlineData(Trouble.HangBeforeCreate, 0)]
+    public async Task A_freeze_while_the_send_hangs_holds_the_post_unconfirmed(Trouble hang, int posts)
     {
         var (linkedIn, gateway, admin) = await StartAsync();
         await using var _ = linkedIn;
         using var __ = gateway;
-        linkedIn.Troubles.Enqueue(Trouble.HangAfterCreate);
+        linkedIn.Troubles.Enqueue(hang);
 
         var id = (await admin.SubmitAsync("acme-li", "Sending now.", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
         await linkedIn.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -235,7 +238,11 @@ public sealed class LinkedInPublisherTests
         Assert.Equal("held", post.Status());
         Assert.True(post.Unconfirmed());
         Assert.Contains("freeze landed", post.Reason());
-        Assert.Single(linkedIn.Posts);
+        // LinkedIn cannot be asked whether it has the post, so it stays unconfirmed for a person to check, never sent again.
+        linkedIn.ReleaseHangs();
+        await Task.Delay(TimeSpan.FromSeconds(2)); // anything sent again would arrive by now
+        Assert.True((await admin.GetPostAsync(id)).Unconfirmed());
+        Assert.Equal(posts, linkedIn.Posts.Count);
         Assert.Equal(1, Creates(linkedIn));
     }
 

@@ -45,6 +45,24 @@ public sealed class MastodonPublisherTests
         Assert.Equal($"{fake.Url}/@{Acct}/{status.Id}", post.GetProperty("publishUrl").GetString());
         var audit = await admin.GetStringAsync($"/api/audit?subject={id}&action=post.published");
         Assert.Contains(status.Id, audit);
+        Assert.Contains(post.GetProperty("publishUrl").GetString()!, audit);
+
+        // The post page names the status and links to it.
+        using var page = await WebSession.SignInAsync(gateway, "reader", "admin");
+        var html = await page.GetHtmlAsync($"/posts/{id}");
+        Assert.Contains(status.Id, html);
+        var link = WebSession.Parse(html).DocumentNode.SelectSingleNode("//a[@class='publish-url']");
+        Assert.NotNull(link);
+        Assert.Equal(post.GetProperty("publishUrl").GetString(), link.GetAttributeValue("href", null));
+
+        // An address the instance made up that is no web address is shown, never linked.
+        await using (var db = await gateway.Service<Gateway.Storage.Database>().OpenAsync(CancellationToken.None))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(db, "UPDATE posts SET publish_url = 'javascript:alert(1)' WHERE id = @id", new { id });
+        }
+        html = await page.GetHtmlAsync($"/posts/{id}");
+        Assert.Null(WebSession.Parse(html).DocumentNode.SelectSingleNode("//a[@class='publish-url']"));
+        Assert.Contains("javascript:alert(1)", html);
     }
 
     [Theory]
@@ -78,12 +96,48 @@ public sealed class MastodonPublisherTests
     }
 
     [Fact]
+    public async Task A_rate_limit_beyond_the_grace_holds_the_post_unsent()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        fake.RateLimitReset = TimeSpan.FromMinutes(15);
+        fake.Next = n => n == 1 ? Behaviour.RateLimited : Behaviour.Normal;
+        var (gateway, admin) = await StartAsync(fake);
+        using var _ = gateway;
+
+        var id = await SubmitAsync(admin);
+        Assert.Equal("held", await admin.WaitForStatusAsync(id, "published", "failed", "held"));
+        var post = await admin.GetPostAsync(id);
+        Assert.False(post.TryGetProperty("unconfirmed", out var u) && u.GetBoolean()); // a 429 made nothing
+        Assert.Contains("rate-limiting", post.GetProperty("statusReason").GetString());
+        Assert.Empty(fake.Statuses);
+        Assert.Equal(1, fake.StatusCalls);
+    }
+
+    [Theory]
+    [InlineData(Behaviour.HangAfterCreate)]
+    [InlineData(Behaviour.HangBeforeCreate)]
+    public async Task A_send_that_times_out_is_sent_again_with_the_same_key_and_makes_exactly_one_status(Behaviour hang)
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        fake.Next = n => n == 1 ? hang : Behaviour.Normal;
+        var (gateway, admin) = await StartAsync(fake, new() { ["Gateway:Publishing:Timeout"] = "00:00:01" });
+        using var _ = gateway;
+
+        var id = await SubmitAsync(admin);
+        Assert.Equal("published", await admin.WaitForStatusAsync(id, "published", "failed", "held"));
+        Assert.Equal(2, fake.StatusCalls);
+        var status = Assert.Single(fake.Statuses);
+        Assert.Equal(status.Id, (await admin.GetPostAsync(id)).GetProperty("publishRef").GetString());
+    }
+
+    [Fact]
     public async Task A_refused_token_fails_the_post_and_marks_the_account_for_reconnecting()
     {
         await using var fake = await FakeMastodon.StartAsync(Token);
         fake.Next = _ => Behaviour.InvalidToken;
         var (gateway, admin) = await StartAsync(fake);
         using var _ = gateway;
+        var editor = await gateway.SignInAsync("eve", "editor");
 
         var id = await SubmitAsync(admin);
         Assert.Equal("failed", await admin.WaitForStatusAsync(id, "published", "failed", "held"));
@@ -92,7 +146,19 @@ public sealed class MastodonPublisherTests
         var publisher = (await (await admin.GetAsync("/api/accounts/acme")).ReadJsonAsync()).GetProperty("publisher");
         Assert.True(publisher.GetProperty("needsReconnect").GetBoolean());
         Assert.Contains("The access token is invalid", publisher.GetProperty("problem").GetString());
+
+        // The admins are told, once for the problem however many posts meet it; an editor is not.
+        var second = await SubmitAsync(admin, "Second update.");
+        Assert.Equal("failed", await admin.WaitForStatusAsync(second, "published", "failed", "held"));
+        var told = await ReconnectNoticesAsync(admin);
+        Assert.Equal("acme", Assert.Single(told).GetProperty("account").GetString());
+        Assert.Contains("needs reconnecting", told[0].GetProperty("text").GetString());
+        Assert.Empty(await ReconnectNoticesAsync(editor));
     }
+
+    private static async Task<System.Text.Json.JsonElement[]> ReconnectNoticesAsync(HttpClient user) =>
+        (await (await user.GetAsync("/api/notifications")).ReadJsonAsync()).GetProperty("items").EnumerateArray()
+            .Where(n => n.GetProperty("event").GetString() == "account.needs-reconnect").ToArray();
 
     [Fact]
     public async Task A_validation_error_fails_the_post_quoting_mastodon()
@@ -198,6 +264,38 @@ public sealed class MastodonPublisherTests
         var status = Assert.Single(fake.Statuses);
         Assert.Equal(status.Id, post.GetProperty("publishRef").GetString());
         Assert.Equal(1, fake.StatusCalls); // settled by reading the account's statuses, never by posting again
+    }
+
+    [Fact]
+    public async Task On_the_account_page_the_network_is_picked_from_a_list_a_pasted_token_connects_and_the_test_shows_a_broken_connection()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        using var gateway = new TestGateway();
+        using var page = await WebSession.SignInAsync(gateway, "root", "admin");
+
+        var form = await page.GetHtmlAsync("/admin/accounts");
+        Assert.Equal(["mastodon", "bluesky", "linkedin", "x", "webhook", "outbox"],
+            WebSession.Parse(form).DocumentNode.SelectNodes("//select[@id='account-publisher']/option")!.Select(o => o.GetAttributeValue("value", "")));
+        var created = await page.PostFormAsync("/admin/accounts?handler=Create",
+            ("Form.Id", "acme"), ("Form.Network", "mastodon"), ("Form.Kind", "brand"), ("Form.Language", "en"), ("Form.Editors", ""),
+            ("Form.PublisherType", "mastodon"), ("Form.Instance", fake.Url), ("Form.Secret", Token));
+        Assert.True(created.StatusCode == HttpStatusCode.Redirect, await created.Content.ReadAsStringAsync());
+
+        var tested = await page.PostFormAsync("/admin/accounts?handler=Test&edit=acme", [], formPage: "/admin/accounts?edit=acme");
+        Assert.Equal(HttpStatusCode.Redirect, tested.StatusCode);
+        var edit = await page.GetHtmlAsync("/admin/accounts?edit=acme");
+        Assert.Contains("connected</span>", edit);
+        Assert.Contains("as <strong>@acme@127.0.0.1</strong>", edit);
+        Assert.Contains("Test connection", edit);
+        Assert.DoesNotContain(Token, edit);
+
+        fake.Tokens.Clear(); // revoked on the instance
+        var refused = await page.PostFormAsync("/admin/accounts?handler=Test&edit=acme", [], formPage: "/admin/accounts?edit=acme");
+        var shown = refused.StatusCode == HttpStatusCode.Redirect ? await page.GetHtmlAsync("/admin/accounts?edit=acme") : await refused.Content.ReadAsStringAsync();
+        Assert.Contains("needs reconnecting", shown);
+        Assert.Contains("The access token is invalid", shown);
+        Assert.Contains("Reconnect with mastodon", shown);
+        Assert.Contains("Test connection", shown);
     }
 
     [Fact]

@@ -44,6 +44,29 @@ public sealed class XPublisherTests
     }
 
     [Fact]
+    public async Task The_text_sent_weighs_what_network_length_counted_so_a_post_at_the_limit_goes_out_and_one_over_it_never_does()
+    {
+        var (x, gateway, admin) = await StartAsync(new() { ["Gateway:Links:Enabled"] = "false" });
+        await using var _ = x;
+        using var __ = gateway;
+        // Emphasis marks weigh nothing, a link is "label url", the URL weighs 23 however long, 東 weighs 2.
+        var url = "https://example.org/" + new string('p', 80);
+        string Body(int filler) => $"**Update** 東京 {new string('a', filler)} [the list]({url})";
+        var filler = 280 - (FakeX.WeightedLength(PlainText.Render(Body(1)).Text) - 1);
+
+        var post = await PublishAsync(admin, "acme-x", Body(filler));
+        Assert.Equal("published", post.Status());
+        var created = Assert.Single(x.Posts);
+        Assert.Equal(PlainText.Render(Body(filler)).Text, created.Text);
+        Assert.Equal(280, FakeX.WeightedLength(created.Text));
+
+        var over = await admin.SubmitAsync("acme-x", Body(filler + 1), DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal("blocked", over.GetProperty("status").GetString());
+        Assert.Equal("network.length", over.GetProperty("findings").EnumerateArray().Single().GetProperty("rule").GetString());
+        Assert.Single(x.Posts);
+    }
+
+    [Fact]
     public async Task A_response_lost_on_a_reused_connection_leaves_one_post_and_the_gateway_holds_it_unconfirmed()
     {
         var (x, gateway, admin) = await StartAsync();
@@ -148,6 +171,7 @@ public sealed class XPublisherTests
         Assert.Equal("held", held.Status());
         Assert.False(held.Unconfirmed());
         Assert.Contains("rate-limiting", held.Reason());
+        Assert.Contains("past its moment", held.Reason());
         Assert.Single(x.Posts);
         Assert.Equal(3, x.Requests.Count(r => r.Request == "POST /2/tweets"));
     }
@@ -241,13 +265,15 @@ public sealed class XPublisherTests
         Assert.False((await AccountAsync(admin, "acme-x")).GetProperty("publisher").GetProperty("needsReconnect").GetBoolean());
     }
 
-    [Fact]
-    public async Task A_freeze_while_the_send_hangs_holds_the_post_unconfirmed()
+    [Theory]
+    [InlineData(Trouble.HangAfterCreate, 1)]
+    [InlineData(Trouble.HangBeforeCreate, 0)]
+    public async Task A_freeze_while_the_send_hangs_holds_the_post_unconfirmed(Trouble hang, int posts)
     {
         var (x, gateway, admin) = await StartAsync();
         await using var _ = x;
         using var __ = gateway;
-        x.Troubles.Enqueue(Trouble.HangAfterCreate);
+        x.Troubles.Enqueue(hang);
 
         var id = (await admin.SubmitAsync("acme-x", "Sending now.", DateTimeOffset.UtcNow.AddSeconds(1))).GetProperty("id").GetString()!;
         await x.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -257,7 +283,11 @@ public sealed class XPublisherTests
         Assert.Equal("held", post.Status());
         Assert.True(post.Unconfirmed());
         Assert.Contains("freeze landed", post.Reason());
-        Assert.Single(x.Posts);
+        // X cannot be asked whether it has the post, so it stays unconfirmed for a person to check, never sent again.
+        x.ReleaseHangs();
+        await Task.Delay(TimeSpan.FromSeconds(2)); // anything sent again would arrive by now
+        Assert.True((await admin.GetPostAsync(id)).Unconfirmed());
+        Assert.Equal(posts, x.Posts.Count);
         Assert.Single(x.Requests, r => r.Request == "POST /2/tweets");
     }
 

@@ -191,8 +191,9 @@ public sealed class PublishJob(
                     await HoldUnconfirmedAsync(publishing, $"{e.Message} It was not sent again{(publisher.Deduplicates ? " after the retries" : ", as the network cannot drop a second copy")}; check {account.Id} before releasing it.");
                     break;
                 case PublishFailure.RateLimited:
-                    await ChangeAsync(publishing, PostStatus.Held, "post.held",
-                        $"{e.Message} It was not sent, and waiting longer would take it past its moment; reschedule it to send it.");
+                    await ChangeAsync(publishing, PostStatus.Held, "post.held", $"{e.Message} It was not sent, and " + (WaitFits(publishing, e)
+                        ? $"the network still refused it after {options.Publishing.MaxAttempts} tries"
+                        : "waiting longer would take it past its moment") + "; reschedule it to send it.");
                     break;
                 case PublishFailure.Unauthorized:
                     await connections.NeedsReconnectAsync(account.Id, e.Message, CancellationToken.None);
@@ -240,6 +241,10 @@ public sealed class PublishJob(
         return changed;
     }
 
+    /// <summary>Whether waiting out a rate limit keeps the post within <see cref="GatewayOptions.LateGrace"/>.</summary>
+    private bool WaitFits(Post post, PublishException e) =>
+        time.GetUtcNow() + (e.RetryAfter ?? options.Publishing.RetryDelay) - post.ScheduledAt <= options.LateGrace;
+
     /// <summary>
     /// Tries again what certainly did not arrive, what may have arrived only where the network drops the second copy,
     /// and a rate limit only while waiting it out keeps the post within <see cref="GatewayOptions.LateGrace"/>.
@@ -253,7 +258,7 @@ public sealed class PublishJob(
             {
                 PublishFailure.Transient => true,
                 PublishFailure.Uncertain => publisher.Deduplicates,
-                PublishFailure.RateLimited => time.GetUtcNow() + (e.RetryAfter ?? options.Publishing.RetryDelay) - post.ScheduledAt <= options.LateGrace,
+                PublishFailure.RateLimited => WaitFits(post, e),
                 _ => false,
             }),
             DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is PublishException { Failure: PublishFailure.RateLimited, RetryAfter: { } wait }
