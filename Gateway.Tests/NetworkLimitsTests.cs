@@ -26,11 +26,12 @@ public sealed class NetworkLimitsTests
         Assert.Equal(limit, Shipped.For(network)?.Limit);
 
     [Fact]
-    public void Bluesky_counts_graphemes_mastodon_code_points_and_x_weighs_them_and_counts_links_as_23()
+    public void Bluesky_and_mastodon_count_graphemes_and_x_weighs_them_and_counts_links_as_23()
     {
         var family = "👨‍👩‍👧‍👦"; // one grapheme, seven code points: four emoji (2 each on X) and three joiners (1 each)
         Assert.Equal(1, Shipped.For("bluesky")!.Measure(family, out _));
-        Assert.Equal(7, Shipped.For("mastodon")!.Measure(family, out _));
+        Assert.Equal(1, Shipped.For("mastodon")!.Measure(family, out _));
+        Assert.Equal(23 + 4, Shipped.For("mastodon")!.Measure("See https://example.com/" + new string('p', 600), out _));
         Assert.Equal(11, Shipped.For("x")!.Measure(family, out _));
         Assert.Equal(23 + 4, Shipped.For("x")!.Measure("See https://example.com/" + new string('p', 200), out _));
     }

@@ -204,7 +204,8 @@ public sealed class FakeMastodon : IAsyncDisposable
             await Results.Json(new { error = "Validation failed: Text can't be blank" }, statusCode: 422).ExecuteAsync(context);
             return;
         }
-        if ((text ?? "").EnumerateRunes().Count() > 500)
+        // StatusLengthValidator: grapheme clusters, each URL as 23.
+        if (new System.Globalization.StringInfo(System.Text.RegularExpressions.Regex.Replace(text ?? "", @"https?://\S+", new string('x', 23))).LengthInTextElements > 500)
         {
             await Results.Json(new { error = "Validation failed: Text character limit of 500 exceeded" }, statusCode: 422).ExecuteAsync(context);
             return;
