@@ -11,8 +11,8 @@ public sealed class ProxyOptions
 
     /// <summary>
     /// A status for "now" that needs a second opinion is scheduled this far ahead, for the reviewers: at its own time
-    /// (now) the gateway would expire it unreviewed. Approved earlier, it still goes out at that time; the author can
-    /// move it in the dashboard.
+    /// (now) the gateway would expire it unreviewed. A reviewer approves the text at that time (the time is part of
+    /// what is approved), so an approved post goes out when the window ends; unapproved by then, it expires.
     /// </summary>
     public TimeSpan ReviewWindow { get; set; } = TimeSpan.FromMinutes(30);
 
