@@ -41,8 +41,8 @@ public static class MastodonProxyEndpoints
         var v2 = app.MapGroup("/api/v2").RequireAuthorization(ProxyAuthentication.Policy).ExcludeFromDescription();
 
         // Public on Mastodon; with a token, the limits are those of the token's account's network.
-        v1.MapGet("/instance", (HttpContext c, NetworkLimits limits, ProxyTokenStore tokens) => InstanceAsync(c, limits, tokens, v2: false)).AllowAnonymous();
-        v2.MapGet("/instance", (HttpContext c, NetworkLimits limits, ProxyTokenStore tokens) => InstanceAsync(c, limits, tokens, v2: true)).AllowAnonymous();
+        v1.MapGet("/instance", (HttpContext c, NetworkLimits limits) => Instance(c, limits, v2: false)).AllowAnonymous();
+        v2.MapGet("/instance", (HttpContext c, NetworkLimits limits) => Instance(c, limits, v2: true)).AllowAnonymous();
 
         v1.MapGet("/accounts/verify_credentials", async (HttpContext c, UpstreamForwarder upstream) =>
         {
@@ -150,12 +150,10 @@ public static class MastodonProxyEndpoints
         });
     }
 
-    private static async Task<IResult> InstanceAsync(HttpContext context, NetworkLimits limits, ProxyTokenStore tokens, bool v2)
+    private static IResult Instance(HttpContext context, NetworkLimits limits, bool v2)
     {
-        // Public, so the token is read here rather than required: with one, the account's own network sets the limits.
-        var header = context.Request.Headers.Authorization.ToString();
-        var caller = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? await tokens.AuthenticateAsync(header[7..].Trim(), context.RequestAborted) : null;
-        var network = caller?.Account.Network ?? PublisherSettings.Mastodon;
+        // Public: with a token, the account's own network sets the limits; without, Mastodon's.
+        var network = ProxyAuthentication.TryCaller(context)?.Account.Network ?? PublisherSettings.Mastodon;
         var configuration = MastodonEntities.Configuration(limits.For(network), v2);
         var host = context.Request.Host.Value ?? "localhost";
         var description = $"CrisisGateway: every status is checked, reviewed where needed and held during a freeze before it goes to {network}.";

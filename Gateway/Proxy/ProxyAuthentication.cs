@@ -25,6 +25,9 @@ public sealed class ProxyAuthentication(
 
     private const string CallerKey = "proxy.caller";
 
+    /// <summary>The caller, when the request carried a valid proxy token (on a public route too), else null.</summary>
+    public static ProxyCaller? TryCaller(HttpContext context) => context.Items[CallerKey] as ProxyCaller;
+
     /// <summary>The caller of an authenticated proxy route.</summary>
     public static ProxyCaller Caller(HttpContext context) =>
         context.Items[CallerKey] as ProxyCaller ?? throw new InvalidOperationException("Not a proxy request: the route lacks ProxyAuthentication.Policy.");
