@@ -142,9 +142,98 @@ public sealed class FakeMastodon : IAsyncDisposable
             fake.Tokens[token] = true;
             return Results.Json(new { access_token = token, token_type = "Bearer", scope = MastodonScopes, created_at = DateTimeOffset.UtcNow.ToUnixTimeSeconds() });
         });
+        fake.MapClientReads(app);
         await app.StartAsync();
         return fake;
     }
+
+    // ---- What a full client reads and the outgoing acts that are not posts (the gateway's Mastodon proxy forwards them) ----
+
+    /// <summary>Boosts, favourites and follows received, as "reblog 110…", "favourite 110…", "follow 109…" (and the un- forms).</summary>
+    public ConcurrentQueue<string> Acts { get; } = new();
+
+    /// <summary>Another account on the instance, to look up and follow.</summary>
+    public const string OtherAccountId = "109000000000000002";
+
+    private void MapClientReads(WebApplication app)
+    {
+        // Mastodon paginates with Link headers (max_id/min_id); a page here is everything, newest first, up to limit.
+        IResult Timeline(HttpContext c, int? limit)
+        {
+            var page = Statuses.Reverse().Take(Math.Clamp(limit ?? 20, 1, 40)).ToArray();
+            if (page.Length > 0)
+            {
+                c.Response.Headers.Link = $"<{Url}/api/v1/timelines/home?max_id={page[^1].Id}>; rel=\"next\", <{Url}/api/v1/timelines/home?min_id={page[0].Id}>; rel=\"prev\"";
+            }
+            return Results.Json(page.Select(Entity));
+        }
+        app.MapGet("/api/v1/timelines/home", (int? limit, HttpContext c) => Authorized(c) ? Timeline(c, limit) : InvalidToken());
+        app.MapGet("/api/v1/timelines/public", (int? limit, HttpContext c) => Timeline(c, limit)); // public without a token, as on most instances
+        app.MapGet("/api/v1/notifications", (HttpContext c) => Authorized(c)
+            ? Results.Json(Acts.Select((a, i) => new { id = (i + 1).ToString(), type = "status", created_at = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"), account = AccountEntity(OtherAccountId) }))
+            : InvalidToken());
+        app.MapGet("/api/v1/accounts/{id}", (string id) => id is AccountId or OtherAccountId ? Results.Json(AccountEntity(id)) : NotFound());
+        app.MapGet("/api/v1/statuses/{id}", (string id, HttpContext c) => Statuses.FirstOrDefault(s => s.Id == id) is { } s ? Results.Json(Entity(s)) : NotFound());
+        app.MapGet("/api/v1/statuses/{id}/context", (string id) => Statuses.Any(s => s.Id == id)
+            ? Results.Json(new { ancestors = Array.Empty<object>(), descendants = Array.Empty<object>() }) : NotFound());
+        app.MapGet("/api/v2/search", (string? q, HttpContext c) => !Authorized(c) ? InvalidToken()
+            : string.IsNullOrEmpty(q) ? Results.Json(new { error = "Validation failed: Query can't be blank" }, statusCode: 400)
+            : Results.Json(new
+            {
+                accounts = q.Contains(Acct, StringComparison.OrdinalIgnoreCase) ? new[] { AccountEntity(AccountId) } : [],
+                statuses = Statuses.Where(s => s.Text.Contains(q, StringComparison.OrdinalIgnoreCase)).Select(Entity),
+                hashtags = Array.Empty<object>(),
+            }));
+        foreach (var act in (string[])["reblog", "unreblog", "favourite", "unfavourite"])
+        {
+            app.MapPost($"/api/v1/statuses/{{id}}/{act}", (string id, HttpContext c) =>
+            {
+                if (!Authorized(c))
+                {
+                    return InvalidToken();
+                }
+                if (Statuses.FirstOrDefault(s => s.Id == id) is not { } status)
+                {
+                    return NotFound();
+                }
+                Acts.Enqueue($"{act} {id}");
+                return Results.Json(Entity(status)); // the status with the caller's new reblogged/favourited state; here the plain entity
+            });
+        }
+        foreach (var act in (string[])["follow", "unfollow"])
+        {
+            app.MapPost($"/api/v1/accounts/{{id}}/{act}", (string id, HttpContext c) =>
+            {
+                if (!Authorized(c))
+                {
+                    return InvalidToken();
+                }
+                if (id != OtherAccountId)
+                {
+                    return id == AccountId ? Results.Json(new { error = "This action is not allowed" }, statusCode: 403) : NotFound();
+                }
+                Acts.Enqueue($"{act} {id}");
+                return Results.Json(new { id, following = act == "follow", showing_reblogs = act == "follow", notifying = false, followed_by = false, blocking = false, muting = false, requested = false });
+            });
+        }
+    }
+
+    private object AccountEntity(string id) => new
+    {
+        id,
+        username = id == AccountId ? Acct : "neighbour",
+        acct = id == AccountId ? Acct : "neighbour",
+        display_name = id == AccountId ? "ACME" : "Neighbour",
+        url = $"{Url}/@{(id == AccountId ? Acct : "neighbour")}",
+        created_at = "2023-01-01T00:00:00.000Z",
+        followers_count = 0,
+        following_count = 0,
+        statuses_count = id == AccountId ? Statuses.Count : 0,
+    };
+
+    private static IResult NotFound() => Results.Json(new { error = "Record not found" }, statusCode: 404);
+
+    // ---- end of the client reads ----
 
     private const string MastodonScopes = Gateway.Publishing.Mastodon.MastodonAuthorization.Scopes;
 

@@ -31,6 +31,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture, ITestOutputHelper
         var blocked = Id(await editor.SubmitAsync("brand-a11y", new string('b', 281), at));
         var scheduled = Id(await editor.SubmitAsync("brand-a11y", "**Spring** is here: [new colours](https://example.org) in the shop.", at));
         var held = Id(await editor.SubmitAsync("brand-a11y", "Weekend offer", at));
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await editor.PostJsonAsync("/api/accounts/brand-a11y/proxy-tokens", new { name = "Ivory" })).StatusCode);
         await fixture.Service<TrendStore>().UpsertAsync(new TrendsRequest([new TrendRequest("SpringDrill", "A drill trend for the accessibility test", "tragedy", ["drill"], null)]), "admin-a11y", default);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.FreezeAsync("Accessibility drill")).StatusCode);
         var freeze = (await fixture.Service<FreezeStore>().GetAsync()).Freezes.Single();
@@ -42,7 +43,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture, ITestOutputHelper
         {
             "/", "/?view=week", "/compose", $"/compose/{scheduled}", "/compose?statement=true", $"/posts/{pending}", $"/posts/{blocked}", $"/posts/{held}",
             "/reviews", "/crisis", "/notifications", "/admin/users", "/admin/accounts", "/admin/accounts?edit=brand-a11y", "/admin/trends", "/admin/audit",
-            $"/incidents/{freeze.Id}",
+            $"/incidents/{freeze.Id}", "/proxy-tokens",
         };
         var problems = new List<string>();
         foreach (var path in pages)
