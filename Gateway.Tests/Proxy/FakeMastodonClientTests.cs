@@ -47,7 +47,8 @@ public sealed class FakeMastodonClientTests
         Assert.NotNull(Text(media, "url"));
         Assert.Equal("Flooded car park behind the station", Text(described, "description"));
         var upload = Assert.Single(fake.Uploads.Values);
-        Assert.Equal((TestImages.Png(), "image/png", "Flooded car park behind the station"), (upload.Bytes, upload.Type, upload.Description));
+        Assert.Equal(TestImages.Png(), upload.Bytes);
+        Assert.Equal(("image/png", "Flooded car park behind the station"), (upload.Type, upload.Description));
         var attached = Assert.Single(Field(status, "media_attachments").EnumerateArray());
         Assert.Equal("Flooded car park behind the station", Text(attached, "description"));
         Assert.Equal(upload.Id, Assert.Single(Assert.Single(fake.Statuses).Media).Id);

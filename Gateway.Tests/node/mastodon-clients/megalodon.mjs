@@ -1,6 +1,7 @@
 // The Mastodon API through megalodon (npm "megalodon"), as an app built on it calls it. See driver.mjs for the protocol.
 import generator from "megalodon";
-import { file, run } from "./driver.mjs";
+import { createReadStream } from "node:fs";
+import { run } from "./driver.mjs";
 
 const client = ({ url, token }) => generator("mastodon", url, token ?? null);
 const data = async (call) => (await call).data;
@@ -18,10 +19,11 @@ const operations = {
   scheduled: (r) => data(client(r).getScheduledStatuses()),
   reschedule: (r) => data(client(r).scheduleStatus(r.args.id, r.args.scheduledAt)),
   cancel: (r) => data(client(r).cancelScheduledStatus(r.args.id)),
-  // megalodon answers the upload as the instance did (url null while processing) and leaves the waiting to the app.
+  // megalodon builds the multipart body with npm's form-data, which takes a stream (its type from the file name);
+  // it answers the upload as the instance did (url null while processing) and leaves the waiting to the app.
   upload: async (r) => {
     const api = client(r);
-    let media = await data(api.uploadMedia(await file(r.args.path, r.args.type), { description: r.args.description }));
+    let media = await data(api.uploadMedia(createReadStream(r.args.path), { description: r.args.description }));
     for (let polls = 0; !media.url && polls < 30; polls++) {
       await new Promise((done) => setTimeout(done, 1000));
       media = await data(api.getMedia(media.id));
