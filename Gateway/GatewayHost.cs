@@ -57,6 +57,7 @@ public static class GatewayHost
         app.UseRateLimiter();
         app.UseAuthorization();
         Endpoints.Map(app);
+        Proxy.MastodonProxyEndpoints.Map(app);
         Health.HealthEndpoints.Map(app);
         ApiDocument.Map(app);
         Telemetry.TelemetrySetup.Map(app, options.Telemetry);
@@ -213,7 +214,9 @@ public static class GatewayHost
         services.Configure<JsonOptions>(o => RequestJson.Configure(JsonDefaults.Configure(o.SerializerOptions)));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, Proxy.ProxyAuthentication>(Proxy.ProxyAuthentication.SchemeName, null);
+        Proxy.MastodonProxyEndpoints.AddServices(services, options.Proxy);
         SingleSignOn.Add(services.AddAuthentication(), options.Oidc);
         services.AddAuthorization(Policies.Add);
         RateLimits.AddServices(services, options.RateLimits);

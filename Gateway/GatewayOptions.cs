@@ -57,6 +57,9 @@ public sealed class GatewayOptions
     /// <summary><c>Gateway:Media:MaxBytes</c> and <c>Gateway:Media:MaxPixels</c>: what <c>POST /api/media</c> accepts.</summary>
     public Media.MediaOptions Media { get; set; } = new();
 
+    /// <summary>The Mastodon-compatible proxy (<c>/api/v1</c>, <c>/api/v2</c>, <c>/oauth</c>).</summary>
+    public Proxy.ProxyOptions Proxy { get; set; } = new();
+
     public string DatabasePath => Path.Combine(DataDir, "gateway.db");
 
     public string SchedulerPath => Path.Combine(DataDir, "quartz.db");

@@ -41,6 +41,15 @@ public static class MediaEndpoints
 
     private static async Task<IResult> UploadAsync(HttpRequest request, MediaStore store, GatewayOptions options, ClaimsPrincipal user, CancellationToken ct)
     {
+        var form = await ReadFormAsync(request, store, options, ct);
+        var file = form.Files.GetFile("file") ?? throw ProblemException.BadRequest("The form has no file in a field named 'file'.");
+        var item = await store.UploadAsync(file, user.Identity!.Name!, ct);
+        return Results.Created($"/api/media/{item.Id}", MediaView.Of(item));
+    }
+
+    /// <summary>An upload's multipart form, up to <c>Gateway:Media:MaxBytes</c> (this API's and the Mastodon proxy's).</summary>
+    public static async Task<IFormCollection> ReadFormAsync(HttpRequest request, MediaStore store, GatewayOptions options, CancellationToken ct)
+    {
         var max = options.Media.MaxBytes;
         if (request.ContentLength > max + FormOverhead)
         {
@@ -54,10 +63,9 @@ public static class MediaEndpoints
         {
             throw ProblemException.BadRequest("Send the image as multipart/form-data in a field named 'file'.");
         }
-        IFormCollection form;
         try
         {
-            form = await request.ReadFormAsync(ct);
+            return await request.ReadFormAsync(ct);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -67,9 +75,6 @@ public static class MediaEndpoints
         {
             throw ProblemException.BadRequest($"The multipart body could not be read ({e.Message}).");
         }
-        var file = form.Files.GetFile("file") ?? throw ProblemException.BadRequest("The form has no file in a field named 'file'.");
-        var item = await store.UploadAsync(file, user.Identity!.Name!, ct);
-        return Results.Created($"/api/media/{item.Id}", MediaView.Of(item));
     }
 
     private static async Task<MediaItem> ExistingAsync(string id, MediaStore store, CancellationToken ct) =>

@@ -43,7 +43,7 @@ public static class RateLimits
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             // Every /api endpoint, however it is mapped, so a new group cannot forget it.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                context.Request.Path.StartsWithSegments("/api")
+                context.Request.Path.StartsWithSegments("/api") || Proxy.MastodonErrors.IsProxyPath(context.Request.Path)
                     ? Window(Caller(context), options.ApiPermits, options.Window)
                     : RateLimitPartition.GetNoLimiter(""));
             o.AddPolicy(SignInPolicy, context => HttpMethods.IsPost(context.Request.Method)
@@ -83,6 +83,11 @@ public static class RateLimits
             // The form answers in its own page, which sees the refusal and signs nobody in.
             context.Items[RefusedKey] = wait;
             await page(context);
+            return;
+        }
+        if (Proxy.MastodonErrors.IsProxyPath(context.Request.Path))
+        {
+            await Proxy.MastodonErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests");
             return;
         }
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();

@@ -259,5 +259,56 @@ public static class Schema
         );
         ALTER TABLE posts ADD COLUMN media TEXT NULL;
         """,
+        // The Mastodon-compatible proxy: tokens bound to one user and one account (stored hashed), the OAuth apps
+        // clients register and their short-lived codes, each user's Idempotency-Keys for an hour, and the descriptions
+        // (alt texts) given to images uploaded through the proxy, by uploader.
+        """
+        CREATE TABLE proxy_tokens (
+            id TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL REFERENCES users (name),
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            client_id TEXT NULL,
+            scopes TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT NULL,
+            revoked_at TEXT NULL
+        );
+        CREATE INDEX ix_proxy_tokens_account ON proxy_tokens (account_id, created_at);
+        CREATE TABLE proxy_apps (
+            client_id TEXT PRIMARY KEY,
+            secret_hash TEXT NOT NULL,
+            name TEXT NOT NULL,
+            redirect_uris TEXT NOT NULL,
+            scopes TEXT NOT NULL,
+            website TEXT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE proxy_codes (
+            code_hash TEXT PRIMARY KEY,
+            client_id TEXT NOT NULL REFERENCES proxy_apps (client_id),
+            user_name TEXT NOT NULL,
+            account_id TEXT NOT NULL,
+            redirect_uri TEXT NOT NULL,
+            challenge TEXT NOT NULL,
+            scopes TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE TABLE proxy_idempotency (
+            user_name TEXT NOT NULL,
+            account_id TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            post_id TEXT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (user_name, account_id, idempotency_key)
+        );
+        CREATE TABLE proxy_media (
+            media_id TEXT NOT NULL REFERENCES media (id),
+            user_name TEXT NOT NULL,
+            description TEXT NULL,
+            PRIMARY KEY (media_id, user_name)
+        );
+        """,
     ];
 }

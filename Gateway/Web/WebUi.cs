@@ -44,7 +44,8 @@ public static class WebUi
         });
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Bearer token or session cookie", o => o.ForwardDefaultSelector = context =>
-                context.Request.Path.StartsWithSegments("/api")
+                Proxy.MastodonErrors.IsProxyPath(context.Request.Path) ? Proxy.ProxyAuthentication.SchemeName
+                : context.Request.Path.StartsWithSegments("/api")
                 || context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? TokenAuthenticationHandler.SchemeName
                     : CookieScheme)
