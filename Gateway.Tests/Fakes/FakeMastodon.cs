@@ -63,9 +63,6 @@ public sealed class FakeMastodon : IAsyncDisposable
 
     public ConcurrentQueue<Status> Statuses { get; } = new();
 
-    /// <summary>Boosts and favourites received, as (action, status id).</summary>
-    public ConcurrentQueue<(string Action, string StatusId)> Interactions { get; } = new();
-
     /// <summary>How the n-th POST /api/v1/statuses (1-based) is answered.</summary>
     public Func<int, Behaviour> Next { get; set; } = _ => Behaviour.Normal;
 
@@ -152,15 +149,6 @@ public sealed class FakeMastodon : IAsyncDisposable
             fake.Tokens.TryRemove(form["token"].ToString(), out _);
             return Results.Json(new { });
         });
-        app.MapGet("/api/v1/statuses/{id}", (string id, HttpContext c) => !fake.Authorized(c) ? InvalidToken()
-            : fake.Statuses.FirstOrDefault(s => s.Id == id) is { } s ? Results.Json(fake.Entity(s))
-            : Results.Json(new { error = "Record not found" }, statusCode: 404));
-        // A boost or favourite of a status the instance has: recorded, and answered as Mastodon does (the reblog wraps the original).
-        // Minimal routing has no regex constraint: one route per action.
-        foreach (var action in (string[])["reblog", "favourite"])
-        {
-            app.MapPost($"/api/v1/statuses/{{id}}/{action}", (string id, HttpContext c) => fake.Interact(action, id, c));
-        }
         // PUT /api/v1/media/:id: the description (and focus) of an upload not yet attached; JSON or form.
         app.MapPut("/api/v1/media/{id}", async (string id, HttpContext c) =>
         {
@@ -177,9 +165,98 @@ public sealed class FakeMastodon : IAsyncDisposable
             fake.Uploads[id] = updated;
             return Results.Json(fake.MediaEntity(updated, processed: updated.PendingPolls == 0));
         });
+        fake.MapClientReads(app);
         await app.StartAsync();
         return fake;
     }
+
+    // ---- What a full client reads and the outgoing acts that are not posts (the gateway's Mastodon proxy forwards them) ----
+
+    /// <summary>Boosts, favourites and follows received, as "reblog 110…", "favourite 110…", "follow 109…" (and the un- forms).</summary>
+    public ConcurrentQueue<string> Acts { get; } = new();
+
+    /// <summary>Another account on the instance, to look up and follow.</summary>
+    public const string OtherAccountId = "109000000000000002";
+
+    private void MapClientReads(WebApplication app)
+    {
+        // Mastodon paginates with Link headers (max_id/min_id); a page here is everything, newest first, up to limit.
+        IResult Timeline(HttpContext c, int? limit)
+        {
+            var page = Statuses.Reverse().Take(Math.Clamp(limit ?? 20, 1, 40)).ToArray();
+            if (page.Length > 0)
+            {
+                c.Response.Headers.Link = $"<{Url}/api/v1/timelines/home?max_id={page[^1].Id}>; rel=\"next\", <{Url}/api/v1/timelines/home?min_id={page[0].Id}>; rel=\"prev\"";
+            }
+            return Results.Json(page.Select(Entity));
+        }
+        app.MapGet("/api/v1/timelines/home", (int? limit, HttpContext c) => Authorized(c) ? Timeline(c, limit) : InvalidToken());
+        app.MapGet("/api/v1/timelines/public", (int? limit, HttpContext c) => Timeline(c, limit)); // public without a token, as on most instances
+        app.MapGet("/api/v1/notifications", (HttpContext c) => Authorized(c)
+            ? Results.Json(Acts.Select((a, i) => new { id = (i + 1).ToString(), type = "status", created_at = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"), account = AccountEntity(OtherAccountId) }))
+            : InvalidToken());
+        app.MapGet("/api/v1/accounts/{id}", (string id) => id is AccountId or OtherAccountId ? Results.Json(AccountEntity(id)) : NotFound());
+        app.MapGet("/api/v1/statuses/{id}", (string id, HttpContext c) => Statuses.FirstOrDefault(s => s.Id == id) is { } s ? Results.Json(Entity(s)) : NotFound());
+        app.MapGet("/api/v1/statuses/{id}/context", (string id) => Statuses.Any(s => s.Id == id)
+            ? Results.Json(new { ancestors = Array.Empty<object>(), descendants = Array.Empty<object>() }) : NotFound());
+        app.MapGet("/api/v2/search", (string? q, HttpContext c) => !Authorized(c) ? InvalidToken()
+            : string.IsNullOrEmpty(q) ? Results.Json(new { error = "Validation failed: Query can't be blank" }, statusCode: 400)
+            : Results.Json(new
+            {
+                accounts = q.Contains(Acct, StringComparison.OrdinalIgnoreCase) ? new[] { AccountEntity(AccountId) } : [],
+                statuses = Statuses.Where(s => s.Text.Contains(q, StringComparison.OrdinalIgnoreCase)).Select(Entity),
+                hashtags = Array.Empty<object>(),
+            }));
+        foreach (var act in (string[])["reblog", "unreblog", "favourite", "unfavourite"])
+        {
+            app.MapPost($"/api/v1/statuses/{{id}}/{act}", (string id, HttpContext c) =>
+            {
+                if (!Authorized(c))
+                {
+                    return InvalidToken();
+                }
+                if (Statuses.FirstOrDefault(s => s.Id == id) is not { } status)
+                {
+                    return NotFound();
+                }
+                Acts.Enqueue($"{act} {id}");
+                return Results.Json(Entity(status)); // the status with the caller's new reblogged/favourited state; here the plain entity
+            });
+        }
+        foreach (var act in (string[])["follow", "unfollow"])
+        {
+            app.MapPost($"/api/v1/accounts/{{id}}/{act}", (string id, HttpContext c) =>
+            {
+                if (!Authorized(c))
+                {
+                    return InvalidToken();
+                }
+                if (id != OtherAccountId)
+                {
+                    return id == AccountId ? Results.Json(new { error = "This action is not allowed" }, statusCode: 403) : NotFound();
+                }
+                Acts.Enqueue($"{act} {id}");
+                return Results.Json(new { id, following = act == "follow", showing_reblogs = act == "follow", notifying = false, followed_by = false, blocking = false, muting = false, requested = false });
+            });
+        }
+    }
+
+    private object AccountEntity(string id) => new
+    {
+        id,
+        username = id == AccountId ? Acct : "neighbour",
+        acct = id == AccountId ? Acct : "neighbour",
+        display_name = id == AccountId ? "ACME" : "Neighbour",
+        url = $"{Url}/@{(id == AccountId ? Acct : "neighbour")}",
+        created_at = "2023-01-01T00:00:00.000Z",
+        followers_count = 0,
+        following_count = 0,
+        statuses_count = id == AccountId ? Statuses.Count : 0,
+    };
+
+    private static IResult NotFound() => Results.Json(new { error = "Record not found" }, statusCode: 404);
+
+    // ---- end of the client reads ----
 
     private const string MastodonScopes = Gateway.Publishing.Mastodon.MastodonAuthorization.Scopes;
 
@@ -269,22 +346,6 @@ public sealed class FakeMastodon : IAsyncDisposable
             return;
         }
         await Results.Json(Entity(status)).ExecuteAsync(context);
-    }
-
-    /// <summary>A boost or favourite of a status the instance has: recorded, and answered as Mastodon does (a reblog wraps the original).</summary>
-    private IResult Interact(string action, string id, HttpContext c)
-    {
-        if (!Authorized(c))
-        {
-            return InvalidToken();
-        }
-        if (Statuses.FirstOrDefault(s => s.Id == id) is not { } original)
-        {
-            return Results.Json(new { error = "Record not found" }, statusCode: 404);
-        }
-        Interactions.Enqueue((action, id));
-        return action == "favourite" ? Results.Json(Entity(original))
-            : Results.Json(new { id = Interlocked.Increment(ref _ids).ToString(), reblog = Entity(original), account = new { id = AccountId, username = Acct, acct = Acct }, content = "", visibility = "public", media_attachments = Array.Empty<object>() });
     }
 
     /// <summary>A body's fields, from a form or a JSON object (Rails takes both; masto.js and megalodon send JSON).</summary>

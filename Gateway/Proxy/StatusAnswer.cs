@@ -20,6 +20,9 @@ public sealed class StatusAnswer(PostStore posts, ProxyMedia media, UpstreamForw
 {
     public const string Header = "X-Gateway-Status";
 
+    /// <summary>Set when a freeze covers the account: its reason, percent-encoded.</summary>
+    public const string FrozenHeader = "X-Gateway-Frozen";
+
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
     /// <summary>What the client is told about <paramref name="post"/>; a post for "now" is given <see cref="ProxyOptions.PublishWait"/> to go out.</summary>
@@ -33,6 +36,10 @@ public sealed class StatusAnswer(PostStore posts, ProxyMedia media, UpstreamForw
             post = await posts.GetAsync(post.Id, cancellationToken) ?? post;
         }
         context.Response.Headers[Header] = PostTransitions.Name(post.Status);
+        if (post.Frozen is { } freeze)
+        {
+            context.Response.Headers[FrozenHeader] = Uri.EscapeDataString(freeze.Reason); // a header is ASCII; the reason need not be
+        }
         return post.Status switch
         {
             PostStatus.Published => MastodonEntities.Ok(await PublishedAsync(caller.Account, post, context, cancellationToken)),
