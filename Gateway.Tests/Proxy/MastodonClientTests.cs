@@ -265,7 +265,7 @@ public sealed class MastodonClientTests
         var app = await client.ValueAsync("register", new { name = "Crisis desk", redirectUri = Callback, scopes = "read write" });
         var authorize = new Uri(Text(app, "authorizeUrl"));
         Assert.DoesNotContain("code_challenge", authorize.Query);
-        using var session = await WebSession.SignInAsync(stage.Gateway, stage.EditorToken);
+        using var session = await WebSession.SignInAsync(new Uri(stage.BaseUrl!), stage.EditorToken);
         var page = await (await session.GetAsync(authorize.PathAndQuery)).Content.ReadAsStringAsync();
         var exchange = await client.CallAsync("exchange", new { clientId = Text(app, "clientId"), clientSecret = Text(app, "clientSecret"), code = "guessed", redirectUri = Callback });
 
@@ -282,7 +282,7 @@ public sealed class MastodonClientTests
     /// </summary>
     private static async Task<(string Code, string? State)> AuthorizeAsync(ProxyHarness stage, Uri authorize)
     {
-        using var session = await WebSession.SignInAsync(stage.Gateway, stage.EditorToken);
+        using var session = await WebSession.SignInAsync(new Uri(stage.BaseUrl!), stage.EditorToken);
         var html = await session.GetHtmlAsync(authorize.PathAndQuery);
         var form = WebSession.Parse(html).DocumentNode.SelectSingleNode("//form[contains(@action, 'Approve')]")
             ?? throw new Xunit.Sdk.XunitException("no authorize form: " + html);
