@@ -79,6 +79,50 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         ["POST /api/notifications/{id:long}/read"] = "-yyyy",
         ["POST /api/notifications/read-all"] = "-yyyy",
 
+        // The Mastodon proxy (ProxyAccessTests has its roles): a gateway API token is no proxy token, so every role is
+        // refused with 401 here; what is public on Mastodon (instance, app registration, the token exchange) is public.
+        ["GET /api/v1/instance"] = "yyyyy",
+        ["GET /api/v2/instance"] = "yyyyy",
+        ["POST /api/v1/apps"] = "yyyyy",
+        ["POST /oauth/token"] = "yyyyy",
+        ["POST /oauth/revoke"] = "-----", // needs the app's client_id and client_secret, whoever asks
+        ["GET /api/v1/accounts/verify_credentials"] = "-----",
+        ["POST /api/v1/statuses"] = "-----",
+        ["GET /api/v1/scheduled_statuses"] = "-----",
+        ["GET /api/v1/scheduled_statuses/{id}"] = "-----",
+        ["PUT /api/v1/scheduled_statuses/{id}"] = "-----",
+        ["DELETE /api/v1/scheduled_statuses/{id}"] = "-----",
+        ["POST /api/v2/media"] = "-----",
+        ["POST /api/v1/media"] = "-----",
+        ["GET /api/v1/media/{id}"] = "-----",
+        ["PUT /api/v1/media/{id}"] = "-----",
+        ["GET /api/v1/timelines/home"] = "-----",
+        ["GET /api/v1/timelines/public"] = "-----",
+        ["GET /api/v1/timelines/tag/{tag}"] = "-----",
+        ["GET /api/v1/notifications"] = "-----",
+        ["GET /api/v1/notifications/{id}"] = "-----",
+        ["GET /api/v1/accounts/{id}"] = "-----",
+        ["GET /api/v1/accounts/{id}/statuses"] = "-----",
+        ["GET /api/v1/accounts/{id}/followers"] = "-----",
+        ["GET /api/v1/accounts/{id}/following"] = "-----",
+        ["GET /api/v1/accounts/relationships"] = "-----",
+        ["GET /api/v1/accounts/lookup"] = "-----",
+        ["GET /api/v1/statuses/{id}"] = "-----",
+        ["GET /api/v1/statuses/{id}/context"] = "-----",
+        ["GET /api/v1/custom_emojis"] = "-----",
+        ["GET /api/v1/preferences"] = "-----",
+        ["GET /api/v1/markers"] = "-----",
+        ["GET /api/v2/search"] = "-----",
+        ["POST /api/v1/statuses/{id}/reblog"] = "-----",
+        ["POST /api/v1/statuses/{id}/unreblog"] = "-----",
+        ["POST /api/v1/statuses/{id}/favourite"] = "-----",
+        ["POST /api/v1/statuses/{id}/unfavourite"] = "-----",
+        ["POST /api/v1/accounts/{id}/follow"] = "-----",
+        ["POST /api/v1/accounts/{id}/unfollow"] = "-----",
+        ["POST /api/accounts/{id}/proxy-tokens"] = "-y--y",
+        ["GET /api/accounts/{id}/proxy-tokens"] = "-y--y",
+        ["DELETE /api/accounts/{id}/proxy-tokens/{tokenId}"] = "-y--y",
+
         ["GET /"] = "-yyyy", // everyone signed in; an outsider sees their own accounts' posts only
         ["GET /posts/{id}"] = "-y-yy",
         ["POST /posts/{id}?handler=Review"] = "---yy",
@@ -124,6 +168,12 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         ["GET /signout"] = "-yyyy",
         ["POST /signout"] = "-yyyy",
         ["GET /forbidden"] = "-----", // the refusal page itself: it answers 403 to whoever is sent there
+        ["GET /oauth/authorize"] = "-yy-y", // editors and admins: a proxy token posts (without a valid app: the page says why)
+        ["POST /oauth/authorize?handler=Approve"] = "-yy-y",
+        ["POST /oauth/authorize?handler=Deny"] = "-yy-y",
+        ["GET /proxy-tokens"] = "-yy-y",
+        ["POST /proxy-tokens?handler=Create"] = "-yy-y",
+        ["POST /proxy-tokens?handler=Revoke"] = "-yy-y",
     };
 
     private readonly TestGateway _gateway = new();
@@ -205,6 +255,17 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         else if (refused == allowed)
         {
             wrong.Add($"{what}, expected {(allowed ? "to get through" : "a refusal")}");
+        }
+        else if (!allowed && !route.IsPage && (route.Path.StartsWith("/api/v", StringComparison.Ordinal) || route.Path.StartsWith("/oauth/", StringComparison.Ordinal)))
+        {
+            // The Mastodon proxy takes proxy tokens (or an OAuth client) only: an API token is no token there, and
+            // refusals are Mastodon's {"error": "…"}.
+            var mastodon = response.Content.Headers.ContentType?.MediaType == "application/json"
+                && !string.IsNullOrWhiteSpace((await response.ReadJsonAsync()).GetProperty("error").GetString());
+            if (status != 401 || !mastodon)
+            {
+                wrong.Add($"{what}, expected 401 with Mastodon's error format");
+            }
         }
         else if (!allowed && !route.IsPage)
         {

@@ -165,6 +165,8 @@ public sealed class ProxyStatusesTests
         var body = await MastodonJsonAsync(response);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("pending_review", response.Headers.GetValues("X-Gateway-Status").Single());
+        // Given the review window (30 minutes), not "now", at which the gateway would expire it unreviewed.
+        Assert.True(DateTimeOffset.Parse(body.GetProperty("scheduled_at").GetString()!) > DateTimeOffset.UtcNow.AddMinutes(25), body.ToString());
         Assert.Equal("pending_review", await h.Admin.StatusAsync(body.GetProperty("id").GetString()!));
         var listed = await MastodonJsonAsync(await h.Client.GetAsync("/api/v1/scheduled_statuses"));
         Assert.Equal(body.GetProperty("id").GetString(), Assert.Single(listed.EnumerateArray()).GetProperty("id").GetString());

@@ -2,6 +2,7 @@ using System.Globalization;
 using Gateway.Accounts;
 using Gateway.Auth;
 using Gateway.Posts;
+using Gateway.Reviews;
 using Gateway.Rules.Checks;
 
 namespace Gateway.Proxy;
@@ -178,7 +179,8 @@ public static class MastodonProxyEndpoints
             });
     }
 
-    private static async Task<IResult> CreateStatusAsync(HttpContext c, PostService service, ProxyIdempotency idempotency, ProxyMedia media, StatusAnswer answer, PostStore posts, TimeProvider time)
+    private static async Task<IResult> CreateStatusAsync(HttpContext c, PostService service, ProxyIdempotency idempotency, ProxyMedia media, StatusAnswer answer, PostStore posts,
+        ProxyOptions options, TimeProvider time)
     {
         var caller = ProxyAuthentication.Caller(c);
         RequireScope(caller, "write:statuses");
@@ -192,17 +194,34 @@ public static class MastodonProxyEndpoints
         Post post;
         try
         {
-            post = await service.SubmitAsync(new SubmitPost(caller.Account.Id, Body(request, caller.Account), scheduledAt?.ToString("O"),
-                Media: await MediaAsync(request, caller, media, c.RequestAborted)), caller.User, c.RequestAborted);
+            var body = Body(request, caller.Account);
+            var images = await MediaAsync(request, caller, media, c.RequestAborted);
+            if (scheduledAt is null)
+            {
+                // "Now" is written as a draft first (checked, never triggered) to learn whether it needs review: one
+                // that does is given the review window, not a time already passing, at which the gateway would expire it.
+                var draft = await service.SubmitAsync(new SubmitPost(caller.Account.Id, body, null, Draft: true, Media: images), caller.User, c.RequestAborted);
+                if (key.Length > 0)
+                {
+                    await idempotency.CompleteAsync(caller, key, draft.Id, c.RequestAborted);
+                }
+                var review = FourEyes.Decide(draft.Findings, draft.RequiredApprovals, false).Status == PostStatus.PendingReview;
+                var at = time.GetUtcNow() + (review ? options.ReviewWindow : TimeSpan.Zero);
+                post = await service.SubmitDraftAsync(draft.Id, new SubmitDraft(at.ToString("O")), caller.User, c.RequestAborted);
+            }
+            else
+            {
+                post = await service.SubmitAsync(new SubmitPost(caller.Account.Id, body, scheduledAt.Value.ToString("O"), Media: images), caller.User, c.RequestAborted);
+                if (key.Length > 0)
+                {
+                    await idempotency.CompleteAsync(caller, key, post.Id, c.RequestAborted);
+                }
+            }
         }
         catch when (key.Length > 0)
         {
             await idempotency.ReleaseAsync(caller, key); // nothing was made: the key is free for the corrected request
             throw;
-        }
-        if (key.Length > 0)
-        {
-            await idempotency.CompleteAsync(caller, key, post.Id, c.RequestAborted);
         }
         return await answer.ForAsync(c, caller, post, scheduledAt is not null, c.RequestAborted);
     }

@@ -57,8 +57,10 @@ public sealed class ProxyTokenStore(Database database, AccountStore accounts, Au
     }
 
     /// <summary>Revokes a token of the account: its owner may, and admins may revoke anyone's. The row stays for the audit.</summary>
-    public Task<ProxyToken> RevokeAsync(User actor, string accountId, string id, CancellationToken cancellationToken = default) =>
-        database.InTransactionAsync(async (c, t) =>
+    public async Task<ProxyToken> RevokeAsync(User actor, string accountId, string id, CancellationToken cancellationToken = default)
+    {
+        await WritableAsync(actor, accountId, cancellationToken);
+        return await database.InTransactionAsync(async (c, t) =>
         {
             var token = await c.QuerySingleOrDefaultAsync<ProxyToken>(
                 $"SELECT {Columns} FROM proxy_tokens WHERE id = @id AND account_id = @accountId AND revoked_at IS NULL", new { id, accountId }, t)
@@ -70,6 +72,7 @@ public sealed class ProxyTokenStore(Database database, AccountStore accounts, Au
             await RevokeAsync(c, t, token, actor.Name);
             return token;
         }, cancellationToken);
+    }
 
     /// <summary>OAuth's revoke: the client that holds the token gives it up. Unknown tokens are no error (RFC 7009).</summary>
     public Task RevokeSecretAsync(string secret, string clientId, CancellationToken cancellationToken = default) =>
