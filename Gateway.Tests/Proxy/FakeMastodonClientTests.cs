@@ -94,4 +94,18 @@ public sealed class FakeMastodonClientTests
         Assert.Equal("The access token is invalid", refused.ErrorMessage);
         Assert.Empty(fake.Statuses);
     }
+
+    [Fact]
+    public async Task A_client_that_hangs_is_killed_and_fails_with_what_it_was_doing()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        fake.Next = _ => FakeMastodon.Behaviour.HangBeforeCreate;
+        var client = new MastodonClient(Masto, fake.Url, Token);
+
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => client.CallAsync("post", new { status = "Never answered." }, TimeSpan.FromSeconds(10)));
+
+        Assert.True(fake.Hanging.Task.IsCompleted, "the client never reached the instance: " + failure.Message);
+        Assert.Contains("mastodon-clients/masto.mjs did not finish", failure.Message);
+        Assert.Empty(fake.Statuses);
+    }
 }

@@ -33,11 +33,13 @@ public sealed record MastodonClient(string Library, string Url, string? Token = 
 
     public MastodonClient WithToken(string? token) => this with { Token = token };
 
-    public async Task<Answer> CallAsync(string op, object? args = null)
+    /// <param name="timeout">
+    /// A safety net against a hung client, not a speed claim: 90 s by default (masto waits up to 30 s for media processing).
+    /// </param>
+    public async Task<Answer> CallAsync(string op, object? args = null, TimeSpan? timeout = null)
     {
-        // A safety net against a hung client (masto waits up to 30 s for media processing), not a speed claim.
         var line = await NodeScript.RunAsync($"mastodon-clients/{Library}.mjs", Library, $"The {Library} client tests",
-            new { url = Url, token = Token, op, args = args ?? new { } }, TimeSpan.FromSeconds(90));
+            new { url = Url, token = Token, op, args = args ?? new { } }, timeout ?? TimeSpan.FromSeconds(90));
         return new Answer(op, line);
     }
 
