@@ -15,11 +15,10 @@ namespace Gateway.Tests.Proxy;
 /// </summary>
 public sealed class MastodonClientTests
 {
-    private const string UpstreamToken = "upstream-token-clients";
     private const string Clean = "Storm update: all stores are open until eight tonight.";
     // privacy.payment-card blocks it.
     private const string CardNumber = "Your refund went to card 4111 1111 1111 1111, thanks!";
-    // Sensitive topic (violence): needs a reviewer's approval.
+    // topic.death-tragedy asks for a second opinion: it needs a reviewer's approval.
     private const string Sensitive = "Our thoughts are with the victims of the shooting.";
 
     private static async Task<(ProxyHarness Harness, MastodonClient Client)> StartAsync(string library, Dictionary<string, string?>? settings = null)
