@@ -161,6 +161,73 @@ public sealed class MastodonClientTests
         Assert.Equal(Sensitive, Assert.Single(stage.Fake.Statuses).Text);
     }
 
+    [Theory]
+    [MemberData(nameof(Libraries), MemberType = typeof(MastodonClient))]
+    public async Task A_freeze_holds_a_clients_post_and_refuses_its_boost_with_the_freeze_reason(string library)
+    {
+        var (stage, client) = await StartAsync(library);
+        await using var _ = stage;
+        var earlier = Text(await client.ValueAsync("post", new { status = Clean }), "id");
+        Assert.Equal(HttpStatusCode.OK, (await stage.Admin.FreezeAsync("Plant fire: all channels silent")).StatusCode);
+
+        var held = await client.CallAsync("post", new { status = "Still open tomorrow." });
+        var boost = await client.CallAsync("reblog", new { id = earlier });
+
+        // Answered while the freeze holds it (202, neither sent nor failed); the fire-time gate then marks it held.
+        Assert.Equal("held", await stage.Admin.WaitForStatusAsync(Text(held.Value, "id"), "held", "published", "failed"));
+        Assert.Equal(403, boost.ErrorStatus);
+        Assert.Contains("Plant fire: all channels silent", boost.ErrorMessage);
+        Assert.Single(stage.Fake.Statuses);
+        Assert.Empty(stage.Fake.Acts);
+
+        await stage.Admin.UnfreezeAsync();
+        var after = await client.ValueAsync("reblog", new { id = earlier });
+        Assert.Contains(earlier, after.ToString());
+        Assert.Equal($"reblog {earlier}", Assert.Single(stage.Fake.Acts));
+    }
+
+    [Theory]
+    [MemberData(nameof(Libraries), MemberType = typeof(MastodonClient))]
+    public async Task An_image_with_a_description_reaches_the_instance_with_it(string library)
+    {
+        var (stage, client) = await StartAsync(library);
+        await using var _ = stage;
+        var path = Path.Combine(Path.GetTempPath(), $"client-{Guid.NewGuid():N}.png");
+        await File.WriteAllBytesAsync(path, TestImages.Png(64, 48));
+
+        var media = await client.ValueAsync("upload", new { path, type = "image/png", description = "Flooded car park" });
+        var described = await client.ValueAsync("describe", new { id = Text(media, "id"), description = "Flooded car park behind the station" });
+        var status = await client.ValueAsync("post", new { status = "Avoid the station car park.", mediaIds = new[] { Text(media, "id") } });
+        File.Delete(path);
+
+        Assert.StartsWith(stage.BaseUrl!, Text(media, "url"));
+        Assert.Equal("Flooded car park behind the station", Text(described, "description"));
+        var upstream = Assert.Single(stage.Fake.Statuses);
+        Assert.Equal(upstream.Id, Text(status, "id"));
+        var attachment = Assert.Single(upstream.Media);
+        Assert.Equal(("image/png", "Flooded car park behind the station"), (attachment.Type, attachment.Description));
+        Assert.Equal("Flooded car park behind the station", Text(Assert.Single(Field(status, "media_attachments").EnumerateArray()), "description"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Libraries), MemberType = typeof(MastodonClient))]
+    public async Task A_revoked_proxy_token_is_refused_as_Mastodon_refuses_an_invalid_token(string library)
+    {
+        var (stage, client) = await StartAsync(library);
+        await using var _ = stage;
+        Assert.Equal(FakeMastodon.Acct, Text(await client.ValueAsync("verify"), "username"));
+
+        var tokenId = (await (await stage.Editor.GetAsync("/api/accounts/acme/proxy-tokens")).ReadJsonAsync())[0].GetProperty("id").GetString();
+        var revoked = await stage.Editor.DeleteAsync($"/api/accounts/acme/proxy-tokens/{tokenId}");
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        var refused = await client.CallAsync("post", new { status = Clean });
+
+        Assert.Equal(401, refused.ErrorStatus);
+        Assert.Equal("The access token is invalid", refused.ErrorMessage);
+        Assert.Empty((await PostsAsync(stage)).EnumerateArray());
+        Assert.Equal(0, stage.Fake.StatusCalls);
+    }
+
     private const string Callback = "http://127.0.0.1:9/callback";
 
     [Fact]
