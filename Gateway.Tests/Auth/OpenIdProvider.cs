@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using Gateway.Tests.Support;
 
@@ -14,8 +13,6 @@ public sealed class OpenIdProvider : IDisposable
     public const string ClientId = "crisis-gateway";
     public const string ClientSecret = "loopback-test-secret";
 
-    public static string Folder => Path.Combine(Paths.Root, "Gateway.Tests", "node");
-
     private readonly Process _process;
     private readonly List<string> _output = [];
 
@@ -29,26 +26,9 @@ public sealed class OpenIdProvider : IDisposable
 
     public static async Task<OpenIdProvider> StartAsync(string redirectUri)
     {
-        if (!File.Exists(Path.Combine(Folder, "node_modules", "oidc-provider", "package.json")))
-        {
-            throw new InvalidOperationException(
-                $"The single sign-on tests run a real OpenID provider from {Folder}, whose packages are not installed: run 'npm ci --prefix Gateway.Tests/node' (needs node 20.19 or later).");
-        }
         var port = GatewayProcess.FreePort();
-        var start = new ProcessStartInfo("node") { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])["provider.mjs", "--port", port.ToString(), "--redirect-uri", redirectUri, "--client-id", ClientId, "--client-secret", ClientSecret])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException($"The single sign-on tests need node (20.19 or later) on PATH to run a real OpenID provider: {e.Message}", e);
-        }
+        var process = NodeScript.Start("provider.mjs", "oidc-provider", "The single sign-on tests' OpenID provider",
+            "--port", port.ToString(), "--redirect-uri", redirectUri, "--client-id", ClientId, "--client-secret", ClientSecret);
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var provider = new OpenIdProvider(process, $"http://127.0.0.1:{port}");
         process.OutputDataReceived += (_, e) =>

@@ -49,7 +49,7 @@ public sealed class FakeMastodon : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Status> _byKey = new();
-    private readonly ConcurrentDictionary<string, (string ClientId, string Challenge, string Redirect)> _codes = new();
+    private readonly ConcurrentDictionary<string, (string ClientId, string? Challenge, string Redirect)> _codes = new();
     private readonly ConcurrentDictionary<string, string> _clients = new();
     private long _ids = 110_000_000_000_000_000;
 
@@ -107,7 +107,7 @@ public sealed class FakeMastodon : IAsyncDisposable
             : Results.Json(new { error = "Record not found" }, statusCode: 404));
         app.MapPost("/api/v1/apps", async (HttpContext c) =>
         {
-            var form = await c.Request.ReadFormAsync();
+            var form = await ReadFieldsAsync(c.Request);
             if (string.IsNullOrEmpty(form["client_name"]) || string.IsNullOrEmpty(form["redirect_uris"]))
             {
                 return Results.Json(new { error = "Validation failed: Application name can't be blank, Redirect URI can't be blank" }, statusCode: 422);
@@ -117,30 +117,58 @@ public sealed class FakeMastodon : IAsyncDisposable
             return Results.Json(new { id = "1", name = form["client_name"].ToString(), client_id = id, client_secret = "secret-" + id, redirect_uri = form["redirect_uris"].ToString() });
         });
         // The person consents at once: the instance sends the browser back with a code bound to the PKCE challenge.
-        app.MapGet("/oauth/authorize", (string client_id, string redirect_uri, string state, string code_challenge, string code_challenge_method) =>
+        // PKCE is optional, as in Mastodon (Doorkeeper without force_pkce); a challenge given must be S256.
+        app.MapGet("/oauth/authorize", (string client_id, string redirect_uri, string? state, string? code_challenge, string? code_challenge_method) =>
         {
-            if (!fake._clients.TryGetValue(client_id, out var registered) || registered != redirect_uri || code_challenge_method != "S256")
+            if (!fake._clients.TryGetValue(client_id, out var registered) || registered != redirect_uri || (code_challenge is not null && code_challenge_method != "S256"))
             {
                 return Results.BadRequest("invalid_client or redirect_uri");
             }
             var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
             fake._codes[code] = (client_id, code_challenge, redirect_uri);
-            return Results.Redirect($"{redirect_uri}?code={code}&state={Uri.EscapeDataString(state)}");
+            return Results.Redirect($"{redirect_uri}?code={code}" + (state is null ? "" : $"&state={Uri.EscapeDataString(state)}"));
         });
         app.MapPost("/oauth/token", async (HttpContext c) =>
         {
-            var form = await c.Request.ReadFormAsync();
+            var form = await ReadFieldsAsync(c.Request);
             var verifier = form["code_verifier"].ToString();
             var challenge = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
             if (form["grant_type"] != "authorization_code" || !fake._codes.TryRemove(form["code"].ToString(), out var grant)
                 || grant.ClientId != form["client_id"] || form["client_secret"] != "secret-" + grant.ClientId
-                || grant.Redirect != form["redirect_uri"] || grant.Challenge != challenge)
+                || grant.Redirect != form["redirect_uri"] || (grant.Challenge is not null && grant.Challenge != challenge))
             {
                 return Results.Json(new { error = "invalid_grant", error_description = "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client." }, statusCode: 400);
             }
             var token = "oauth-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
             fake.Tokens[token] = true;
             return Results.Json(new { access_token = token, token_type = "Bearer", scope = MastodonScopes, created_at = DateTimeOffset.UtcNow.ToUnixTimeSeconds() });
+        });
+        // Doorkeeper's revoke (RFC 7009): 200 with {} whether or not the token was known.
+        app.MapPost("/oauth/revoke", async (HttpContext c) =>
+        {
+            var form = await ReadFieldsAsync(c.Request);
+            if (!fake._clients.ContainsKey(form["client_id"].ToString()) || form["client_secret"] != "secret-" + form["client_id"])
+            {
+                return Results.Json(new { error = "invalid_client", error_description = "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method." }, statusCode: 401);
+            }
+            fake.Tokens.TryRemove(form["token"].ToString(), out _);
+            return Results.Json(new { });
+        });
+        // PUT /api/v1/media/:id: the description (and focus) of an upload not yet attached; JSON or form.
+        app.MapPut("/api/v1/media/{id}", async (string id, HttpContext c) =>
+        {
+            if (!fake.Authorized(c))
+            {
+                return InvalidToken();
+            }
+            if (!fake.Uploads.TryGetValue(id, out var a))
+            {
+                return Results.Json(new { error = "Record not found" }, statusCode: 404);
+            }
+            var description = (await ReadFieldsAsync(c.Request))["description"].ToString();
+            var updated = a with { Description = description.Length == 0 ? a.Description : description };
+            fake.Uploads[id] = updated;
+            return Results.Json(fake.MediaEntity(updated, processed: updated.PendingPolls == 0));
         });
         fake.MapClientReads(app);
         await app.StartAsync();
@@ -335,6 +363,25 @@ public sealed class FakeMastodon : IAsyncDisposable
         await Results.Json(Entity(status)).ExecuteAsync(context);
     }
 
+    /// <summary>A body's fields, from a form or a JSON object (Rails takes both; masto.js and megalodon send JSON).</summary>
+    private static async Task<IFormCollection> ReadFieldsAsync(HttpRequest request)
+    {
+        if (request.HasFormContentType)
+        {
+            return await request.ReadFormAsync();
+        }
+        try
+        {
+            using var json = await JsonDocument.ParseAsync(request.Body);
+            return new FormCollection(json.RootElement.EnumerateObject().ToDictionary(p => p.Name,
+                p => new Microsoft.Extensions.Primitives.StringValues(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.ToString())));
+        }
+        catch (JsonException)
+        {
+            return FormCollection.Empty;
+        }
+    }
+
     private static async Task<(string? Text, string? Language, string Visibility, string[] MediaIds)> ReadStatusAsync(HttpRequest request)
     {
         if (request.HasFormContentType)
@@ -399,6 +446,7 @@ public sealed class FakeMastodon : IAsyncDisposable
         url = $"{Url}/@{Acct}/{s.Id}",
         content = "<p>" + System.Net.WebUtility.HtmlEncode(s.Text) + "</p>",
         account = new { id = AccountId, username = Acct, acct = Acct },
+        media_attachments = s.Media.Select(a => MediaEntity(a, processed: true)),
     };
 
     private bool Authorized(HttpContext context)

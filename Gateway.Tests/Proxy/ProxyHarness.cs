@@ -24,10 +24,21 @@ public sealed class ProxyHarness : IAsyncDisposable
     public string ProxyToken { get; private set; } = "";
     public HttpClient Client { get; private set; } = null!;
 
-    public static async Task<ProxyHarness> StartAsync(Dictionary<string, string?>? settings = null)
+    /// <summary>Where a client outside the test process reaches the gateway (with <c>loopback</c>), else null.</summary>
+    public string? BaseUrl { get; private set; }
+
+    /// <param name="loopback">Serve on a loopback port too, for clients run by node (MastodonClientTests).</param>
+    public static async Task<ProxyHarness> StartAsync(Dictionary<string, string?>? settings = null, bool loopback = false)
     {
         var fake = await FakeMastodon.StartAsync(UpstreamToken);
         var harness = new ProxyHarness(fake, new TestGateway(settings: settings));
+        if (loopback)
+        {
+            var port = GatewayProcess.FreePort();
+            harness.Gateway.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
+            harness.Gateway.StartServer();
+            harness.BaseUrl = $"http://127.0.0.1:{port}";
+        }
         harness.Admin = await harness.Gateway.SignInAsync("root", "admin");
         harness.EditorToken = (await harness.Gateway.Service<Gateway.Users.UserStore>().CreateAsync("ed", "editor", "test")).Token;
         harness.Editor = harness.Gateway.ClientWithToken(harness.EditorToken);

@@ -22,9 +22,17 @@ public sealed class WebSession : IDisposable
         new(gateway.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
 
     /// <summary>Signs in on <c>/signin</c> with a token, as a person would; fails the test if the gateway refuses.</summary>
-    public static async Task<WebSession> SignInAsync(TestGateway gateway, string token)
+    public static Task<WebSession> SignInAsync(TestGateway gateway, string token) => SignInAsync(Anonymous(gateway), token);
+
+    /// <summary>
+    /// Signs in over real HTTP to a gateway serving on <paramref name="baseUrl"/> (Kestrel on loopback), where the
+    /// factory's client would follow redirects.
+    /// </summary>
+    public static Task<WebSession> SignInAsync(Uri baseUrl, string token) =>
+        SignInAsync(new WebSession(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new() }) { BaseAddress = baseUrl }), token);
+
+    private static async Task<WebSession> SignInAsync(WebSession session, string token)
     {
-        var session = Anonymous(gateway);
         var response = await session.TrySignInAsync(token);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"sign-in answered {(int)response.StatusCode}: {body}");
