@@ -17,6 +17,10 @@ public static class SampleText
         return HtmlEntity.DeEntitize(document.DocumentNode.InnerText).Trim();
     }
 
+    /// <summary>Only http(s) addresses are kept for a sample post: its link is shown on pages and in evidence.</summary>
+    public static bool IsWebAddress(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
     public static string Cut(string text, int length)
     {
         if (text.Length <= length)

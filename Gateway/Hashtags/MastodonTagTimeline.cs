@@ -41,7 +41,7 @@ public sealed class MastodonTagTimeline(IHttpClientFactory clients, ConnectionSt
             throw new PublishException($"{Network(account)} answered the tag timeline with something that is not Mastodon's API ({e.Message}).", PublishFailure.Transient, e);
         }
         return statuses
-            .Where(s => s.CreatedAt >= since && (s.Url ?? s.Uri) is not null)
+            .Where(s => s.CreatedAt >= since && SampleText.IsWebAddress(s.Url ?? s.Uri))
             .Take(limit)
             .Select(s => new SamplePost(SampleText.Cut(Text(s), textLength), s.Language, (s.Url ?? s.Uri)!, s.CreatedAt.ToUniversalTime()))
             .ToArray();
