@@ -72,7 +72,7 @@ public sealed class HashtagHistoryCheck(IRulePackSource packs, IHashtagSampler s
         {
             return NotKnown(tag, at, written, sample.Network, sample.Unknown!);
         }
-        var history = HashtagHistory.Of(set, sample.Posts, options);
+        var history = Analysis(sample, set);
         if (history.Turned.Count == 0)
         {
             return null;
@@ -98,6 +98,20 @@ public sealed class HashtagHistoryCheck(IRulePackSource packs, IHashtagSampler s
             (examples.Length > 0 ? $", e.g. \"{Quote(examples[0].Text)}\"" : "") +
             ". Read what the tag is about before the brand joins in; if it does not fit, drop the hashtag.";
         return new Finding(RuleId, Severity.Review, message, at.Start, at.Length, written, evidence);
+    }
+
+    // A cached sample serves many posts; the packs run over it once per loaded set, not once per post.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<HashtagSample, Tuple<RulePackSet, HashtagHistory>> _analyses = new();
+
+    private HashtagHistory Analysis(HashtagSample sample, RulePackSet set)
+    {
+        if (_analyses.TryGetValue(sample, out var known) && ReferenceEquals(known.Item1, set))
+        {
+            return known.Item2;
+        }
+        var history = HashtagHistory.Of(set, sample.Posts, options);
+        _analyses.AddOrUpdate(sample, Tuple.Create(set, history));
+        return history;
     }
 
     private static Finding NotKnown(string tag, TextSegment at, string written, string network, string why) =>

@@ -40,9 +40,13 @@ public sealed class HashtagHistoryGatewayTests
         }
     }
 
-    private static async Task<(TestGateway Gateway, HttpClient Admin)> StartAsync(FakeMastodon fake, string budget = "00:00:10")
+    private static async Task<(TestGateway Gateway, HttpClient Admin)> StartAsync(FakeMastodon fake, string budget = "00:00:10", bool allowPrivate = true)
     {
-        var gateway = new TestGateway(settings: new() { ["Gateway:HashtagHistory:Budget"] = budget });
+        var gateway = new TestGateway(settings: new()
+        {
+            ["Gateway:HashtagHistory:Budget"] = budget,
+            ["Gateway:Publishing:AllowPrivateAddresses"] = allowPrivate ? "true" : "false",
+        });
         var admin = await gateway.SignInAsync("root", "admin");
         var created = await admin.PostJsonAsync("/api/accounts", new
         {
@@ -211,5 +215,21 @@ public sealed class HashtagHistoryGatewayTests
         Assert.Matches(@"^https://bsky\.app/profile/someone1\.bsky\.social/post/3l[0-9a-f]+$", evidence.GetProperty("example1-url").GetString());
         Assert.Equal(1, fake.Calls("app.bsky.feed.searchPosts"));
         Assert.Equal(1, fake.Calls("com.atproto.server.createSession"));
+    }
+
+    [Fact]
+    public async Task An_instance_inside_the_private_network_is_never_read()
+    {
+        await using var fake = await FakeMastodon.StartAsync(Token);
+        Seed(fake, "springfield", Shooting);
+        var (gateway, admin) = await StartAsync(fake, allowPrivate: false);
+        using var owned = gateway;
+
+        var post = await admin.SubmitAsync("acme", "Open late tonight! #Springfield", DateTimeOffset.UtcNow.AddHours(1));
+
+        var finding = Assert.Single(History(post));
+        Assert.Equal("info", finding.GetProperty("severity").GetString());
+        Assert.Contains("could not be read", finding.GetProperty("message").GetString());
+        Assert.Equal(0, fake.TagReads); // the address guard refused the loopback instance before connecting
     }
 }

@@ -11,7 +11,7 @@ namespace Gateway.Web.Pages;
 /// What people post under a hashtag right now, on each network the gateway's accounts are on: the sample, the topic
 /// shares and the time span that <c>hashtag.history</c> findings are made of, and for admins a way to make it a live trend.
 /// </summary>
-public sealed class HashtagModel(HashtagSampler sampler, IRulePackSource packs, HashtagHistoryOptions options, TrendStore trends) : GatewayPage
+public sealed class HashtagModel(HashtagSampler sampler, IRulePackSource packs, HashtagHistoryOptions options, TrendStore trends, TimeProvider time) : GatewayPage
 {
     /// <summary>The tag as the gateway compares it: no '#', lower case.</summary>
     public string Tag { get; private set; } = "";
@@ -35,7 +35,7 @@ public sealed class HashtagModel(HashtagSampler sampler, IRulePackSource packs, 
         Networks = (await sampler.EverywhereAsync(Tag, ct))
             .Select(s => (s, s.Known ? HashtagHistory.Of(set, s.Posts, options) : null))
             .ToArray();
-        Known = trends.Current.FirstOrDefault(t => t.Tag == Tag && t.ActiveAt(DateTimeOffset.UtcNow));
+        Known = trends.Current.FirstOrDefault(t => t.Tag == Tag && t.ActiveAt(time.GetUtcNow()));
         return Page();
     }
 
