@@ -135,6 +135,7 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         ["POST /compose/{id?}"] = "-y--y",
         ["POST /compose/{id?}?handler=Check"] = "-y--y",
         ["GET /reviews"] = "---yy",
+        ["GET /hashtags/{tag}"] = "-yyyy", // what a tag is about: public posts, for everyone who writes or judges posts
         ["GET /crisis"] = "----y",
         ["POST /crisis?handler=Freeze"] = "----y",
         ["POST /crisis?handler=Unfreeze"] = "----y",

@@ -151,6 +151,12 @@ public static class GatewayHost
         services.AddSingleton<IUrlFetcher>(sp => new Telemetry.TimedUrlFetcher(
             new HttpUrlFetcher(sp.GetRequiredService<LinkRules>(), options.Links), sp.GetRequiredService<Telemetry.GatewayMetrics>()));
         services.AddSingleton<ICheck, LinkCheck>();
+        services.AddSingleton(options.HashtagHistory);
+        services.AddSingleton<Hashtags.IHashtagSource, Hashtags.MastodonTagTimeline>();
+        services.AddSingleton<Hashtags.IHashtagSource, Hashtags.BlueskyTagSearch>();
+        services.AddSingleton<Hashtags.HashtagSampler>();
+        services.AddSingleton<Rules.Hashtags.IHashtagSampler>(sp => sp.GetRequiredService<Hashtags.HashtagSampler>());
+        services.AddSingleton<ICheck, Rules.Hashtags.HashtagHistoryCheck>();
         // The default checks read the packs' current set; other checks (links, and any a deployment adds) come as ICheck.
         services.AddSingleton(sp => new CheckPipeline([
             .. DefaultChecks.Create(sp.GetRequiredService<IRulePackSource>(), sp.GetRequiredService<NetworkLimits>(), sp.GetRequiredService<ITrendSource>()),

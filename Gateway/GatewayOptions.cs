@@ -39,6 +39,9 @@ public sealed class GatewayOptions
     /// <summary><c>Gateway:Links:Enabled</c> (network checks on or off) and <c>Gateway:Links:AllowPrivateAddresses</c>.</summary>
     public Rules.Links.LinkCheckOptions Links { get; set; } = new();
 
+    /// <summary><c>Gateway:HashtagHistory:*</c>: reading a hashtag's recent posts before a post joins it (README, "Hashtag history").</summary>
+    public Rules.Hashtags.HashtagHistoryOptions HashtagHistory { get; set; } = new();
+
     /// <summary><c>Gateway:RateLimits</c>: requests per window per token on the API, per address on the sign-in form.</summary>
     public Api.RateLimitOptions RateLimits { get; set; } = new();
 

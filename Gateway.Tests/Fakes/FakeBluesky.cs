@@ -23,7 +23,7 @@ namespace Gateway.Tests.Fakes;
 /// Stricter than the PDS in one place on purpose: a facet whose byte range leaves the text or splits a UTF-8 character
 /// is refused (the PDS would store it and Bluesky would underline the wrong characters).
 /// </remarks>
-public sealed class FakeBluesky : IAsyncDisposable
+public sealed partial class FakeBluesky : IAsyncDisposable
 {
     public const string Post = "app.bsky.feed.post";
 
@@ -135,6 +135,7 @@ public sealed class FakeBluesky : IAsyncDisposable
         app.MapPost("/xrpc/com.atproto.repo.createRecord", fake.CreateRecordAsync);
         app.MapPost("/xrpc/com.atproto.repo.uploadBlob", (Delegate)fake.UploadBlobAsync);
         app.MapGet("/xrpc/com.atproto.repo.getRecord", fake.GetRecordAsync);
+        app.MapGet("/xrpc/app.bsky.feed.searchPosts", fake.SearchPostsAsync);
         await app.StartAsync();
         return fake;
     }

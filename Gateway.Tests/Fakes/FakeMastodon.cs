@@ -15,7 +15,7 @@ namespace Gateway.Tests.Fakes;
 /// hour (PostStatusService: the repeat answers the status already made), <c>{"error": "…"}</c> bodies, rack-attack's
 /// 429 with <c>X-RateLimit-Reset</c>, apps and OAuth with PKCE. <see cref="Next"/> decides how it answers a new status.
 /// </summary>
-public sealed class FakeMastodon : IAsyncDisposable
+public sealed partial class FakeMastodon : IAsyncDisposable
 {
     public enum Behaviour { Normal, ServerError, DropAfterCreate, RateLimited, InvalidToken, HangBeforeCreate, HangAfterCreate,
         /// <summary>Hangs until released, then makes the status anyway: a Rails worker finishes a request its client left.</summary>
@@ -105,6 +105,7 @@ public sealed class FakeMastodon : IAsyncDisposable
         app.MapGet("/api/v1/statuses/{id}/source", (string id, HttpContext c) => !fake.Authorized(c) ? InvalidToken()
             : fake.Statuses.FirstOrDefault(s => s.Id == id) is { } s ? Results.Json(new { id = s.Id, text = s.Text, spoiler_text = "" })
             : Results.Json(new { error = "Record not found" }, statusCode: 404));
+        fake.MapTagTimeline(app);
         app.MapPost("/api/v1/apps", async (HttpContext c) =>
         {
             var form = await ReadFieldsAsync(c.Request);

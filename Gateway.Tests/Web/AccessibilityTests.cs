@@ -42,7 +42,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture, ITestOutputHelper
         var pages = new[]
         {
             "/", "/?view=week", "/compose", $"/compose/{scheduled}", "/compose?statement=true", $"/posts/{pending}", $"/posts/{blocked}", $"/posts/{held}",
-            "/reviews", "/crisis", "/notifications", "/admin/users", "/admin/accounts", "/admin/accounts?edit=brand-a11y", "/admin/trends", "/admin/audit",
+            "/reviews", "/crisis", "/notifications", "/admin/users", "/admin/accounts", "/admin/accounts?edit=brand-a11y", "/admin/trends", "/admin/audit", "/hashtags/whyistayed",
             $"/incidents/{freeze.Id}", "/proxy-tokens",
         };
         var problems = new List<string>();

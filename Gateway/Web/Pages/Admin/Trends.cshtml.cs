@@ -42,7 +42,12 @@ public sealed class TrendsModel(TrendStore trends, IRulePackSource packs) : Gate
     /// <summary>Pushed trends live in the database and can be deleted; registry entries are changed in the file.</summary>
     public static bool IsLive(Trend trend) => trend.Source != "registry";
 
-    public void OnGet() => Current = trends.Current;
+    /// <summary>The form may come prefilled from a hashtag's page ("make it a live trend").</summary>
+    public void OnGet(string? tag, string? context, string? topic, string? sensitivity)
+    {
+        (Tag, Context, Topic, Sensitivity) = (tag, context, topic, sensitivity);
+        Current = trends.Current;
+    }
 
     public Task<IActionResult> OnPostPushAsync(CancellationToken ct) => AttemptAsync(async () =>
     {
