@@ -38,7 +38,7 @@ public sealed record MastodonClient(string Library, string Url, string? Token = 
     /// </param>
     public async Task<Answer> CallAsync(string op, object? args = null, TimeSpan? timeout = null)
     {
-        var line = await NodeScript.RunAsync($"mastodon-clients/{Library}.mjs", Library, $"The {Library} client tests",
+        var line = await NodeScript.RunAsync($"mastodon-clients/{Library}.mjs", Library, $"The {Library} client driver",
             new { url = Url, token = Token, op, args = args ?? new { } }, timeout ?? TimeSpan.FromSeconds(90));
         return new Answer(op, line);
     }
