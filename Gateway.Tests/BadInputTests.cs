@@ -115,6 +115,19 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_call_without_its_json_body_says_so_and_changes_nothing()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _admin.PostJsonAsync("/api/freeze", new { reason = "Shooting in the news" })).StatusCode);
+
+        var response = await _admin.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/freeze"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("This request needs a JSON body (Content-Type: application/json); none was sent.",
+            (await response.ReadJsonAsync()).GetProperty("detail").GetString());
+        Assert.True((await (await _admin.GetAsync("/api/freeze")).ReadJsonAsync()).GetProperty("frozen").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_trend_tag_with_a_control_character_is_refused_so_it_never_becomes_a_path_no_server_accepts()
     {
         var response = await SendAsync("POST /api/trends", """{"trends":[{"tag":"a\u0000b","context":"c","sensitivity":"tragedy"}]}""");

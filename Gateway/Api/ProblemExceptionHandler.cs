@@ -12,7 +12,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         var (status, title, detail) = exception switch
         {
             ProblemException p => (p.Status, p.Title, p.Detail),
-            BadHttpRequestException b => (b.StatusCode, "Invalid request", b.InnerException is JsonException j ? Unreadable(j) : b.Message),
+            BadHttpRequestException b => (b.StatusCode, "Invalid request", Describe(b)),
             // A fault of the gateway, not of the request; a bulk call may have been partly applied before it.
             _ => (StatusCodes.Status500InternalServerError, "Internal error",
                 "The gateway failed to handle this request; the log has the details. Read the current state before retrying."),
@@ -29,6 +29,18 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
+
+    /// <summary>
+    /// What was wrong with a request ASP.NET could not bind, in words for the person sending it (also the Mastodon
+    /// proxy's): a missing body is named as such instead of by the handler's parameter type.
+    /// </summary>
+    public static string Describe(BadHttpRequestException e) => e switch
+    {
+        { InnerException: JsonException j } => Unreadable(j),
+        _ when e.Message.StartsWith("Required parameter", StringComparison.Ordinal) && e.Message.EndsWith("from body.", StringComparison.Ordinal) =>
+            "This request needs a JSON body (Content-Type: application/json); none was sent.",
+        _ => e.Message,
+    };
 
     /// <summary>Names the field by its JSON path (<c>$.trends[0].keywords</c> → <c>'keywords'</c>), so the person can find it.</summary>
     private static string Unreadable(JsonException e)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Api;
 using Gateway.Publishing;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -74,7 +75,7 @@ public static class MastodonErrors
         MastodonRefusal r => (r.Status, r.Message, r.Details),
         ProblemException { Status: StatusCodes.Status409Conflict } p => (StatusCodes.Status422UnprocessableEntity, p.Detail, null),
         ProblemException p => (p.Status, p.Detail, null),
-        BadHttpRequestException b => (b.StatusCode, b.InnerException is JsonException j ? $"The body could not be read: {j.Message}" : b.Message, null),
+        BadHttpRequestException b => (b.StatusCode, ProblemExceptionHandler.Describe(b), null),
         JsonException j => (StatusCodes.Status400BadRequest, $"The JSON body could not be read: {j.Message}", null),
         PublishException p => (p.Status is { } s && (int)s is >= 400 and < 500 ? (int)s : StatusCodes.Status502BadGateway, p.Message, null),
         _ => (StatusCodes.Status500InternalServerError, "The gateway failed to handle this request; its log has the details.", null),
