@@ -181,6 +181,9 @@ public sealed partial class FakeMastodon : IAsyncDisposable
     /// <summary>Boosts, favourites and follows received, as "reblog 110…", "favourite 110…", "follow 109…" (and the un- forms).</summary>
     public ConcurrentQueue<string> Acts { get; } = new();
 
+    /// <summary>Awaited before a boost or favourite is made: a test holds one in flight with it.</summary>
+    public Func<Task>? BeforeAct { get; set; }
+
     /// <summary>Another account on the instance, to look up and follow.</summary>
     public const string OtherAccountId = "109000000000000002";
 
@@ -215,8 +218,12 @@ public sealed partial class FakeMastodon : IAsyncDisposable
             }));
         foreach (var act in (string[])["reblog", "unreblog", "favourite", "unfavourite"])
         {
-            app.MapPost($"/api/v1/statuses/{{id}}/{act}", (string id, HttpContext c) =>
+            app.MapPost($"/api/v1/statuses/{{id}}/{act}", async (string id, HttpContext c) =>
             {
+                if (BeforeAct is { } before)
+                {
+                    await before();
+                }
                 if (!Authorized(c))
                 {
                     return InvalidToken();

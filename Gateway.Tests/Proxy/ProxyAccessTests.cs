@@ -183,4 +183,35 @@ public sealed class ProxyAccessTests
     }
 
     private static string Challenge(string verifier) => System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+
+    [Fact]
+    public async Task A_write_only_token_cannot_read_scheduled_statuses_but_may_see_its_own_uploads()
+    {
+        await using var h = await StartAsync();
+        var ed = (await h.Gateway.Service<Gateway.Users.UserStore>().FindAsync("ed"))!;
+        var (_, writeOnly) = await h.Gateway.Service<Gateway.Proxy.ProxyTokenStore>().CreateAsync(ed, "acme", "write only", "client", "write");
+        var (_, readOnly) = await h.Gateway.Service<Gateway.Proxy.ProxyTokenStore>().CreateAsync(ed, "acme", "read only", "client", "read");
+
+        // As Mastodon: scheduled statuses need read:statuses, and an upload is write:media to make and to read back.
+        Assert.Equal(HttpStatusCode.Forbidden, (await h.Mastodon(writeOnly).GetAsync("/api/v1/scheduled_statuses")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await h.Mastodon(writeOnly).GetAsync("/api/v1/scheduled_statuses/nope")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await h.Mastodon(writeOnly).GetAsync("/api/v1/timelines/home")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await h.Mastodon(readOnly).GetAsync("/api/v1/scheduled_statuses")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await h.Mastodon(readOnly).GetAsync("/api/v1/media/nope")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await h.Mastodon(writeOnly).GetAsync("/api/v1/media/nope")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("javascript:alert(document.domain)")]
+    [InlineData("data:text/html,<script>alert(1)</script>")]
+    [InlineData("VBScript:msgbox(1)")]
+    public async Task An_app_cannot_register_a_redirect_that_runs_script(string redirect)
+    {
+        await using var h = await StartAsync();
+
+        var app = await h.Mastodon(null).PostAsync("/api/v1/apps", Form(("client_name", "Evil"), ("redirect_uris", redirect)));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, app.StatusCode);
+        Assert.Contains("javascript:, data: and vbscript: are refused", (await MastodonJsonAsync(app)).GetProperty("error").GetString());
+    }
 }

@@ -93,4 +93,27 @@ public sealed class ProxyForwardingTests
         Assert.StartsWith("4.", v1.GetProperty("version").GetString());
         Assert.Equal(500, v1.GetProperty("configuration").GetProperty("statuses").GetProperty("max_characters").GetInt32());
     }
+
+    [Fact]
+    public async Task A_boost_in_flight_when_a_freeze_lands_is_stopped_and_the_client_told_it_may_have_arrived()
+    {
+        await using var h = await StartAsync();
+        var id = (await MastodonJsonAsync(await h.Client.PostAsync("/api/v1/statuses", Form(("status", "Road closures today"))))).GetProperty("id").GetString()!;
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Fake.BeforeAct = async () => { entered.TrySetResult(); await release.Task; };
+
+        var boost = h.Client.PostAsync($"/api/v1/statuses/{id}/reblog", null);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var frozen = await h.Admin.PostJsonAsync("/api/freeze", new { reason = "Hacked account", accounts = new[] { "acme" } });
+        Assert.Equal(HttpStatusCode.OK, frozen.StatusCode);
+        release.SetResult();
+        var answer = await boost;
+
+        Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+        Assert.Contains("Hacked account", (await MastodonJsonAsync(answer)).GetProperty("error").GetString());
+        // Told apart from a boost refused before it left: the instance may have received this one.
+        var audit = await (await h.Admin.GetAsync("/api/audit?action=proxy.interrupted")).ReadJsonAsync();
+        Assert.Equal("acme", Assert.Single(audit.GetProperty("items").EnumerateArray()).GetProperty("subject").GetString());
+    }
 }

@@ -28,10 +28,10 @@ public sealed class ProxyHarness : IAsyncDisposable
     public string? BaseUrl { get; private set; }
 
     /// <param name="loopback">Serve on a loopback port too, for clients run by node (MastodonClientTests).</param>
-    public static async Task<ProxyHarness> StartAsync(Dictionary<string, string?>? settings = null, bool loopback = false)
+    public static async Task<ProxyHarness> StartAsync(Dictionary<string, string?>? settings = null, bool loopback = false, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null, Engine engine = Engine.Sqlite)
     {
         var fake = await FakeMastodon.StartAsync(UpstreamToken);
-        var harness = new ProxyHarness(fake, new TestGateway(settings: settings));
+        var harness = new ProxyHarness(fake, new TestGateway(settings: settings, services: services, engine: engine));
         if (loopback)
         {
             var port = GatewayProcess.FreePort();

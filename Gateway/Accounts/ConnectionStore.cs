@@ -52,8 +52,8 @@ public sealed class ConnectionStore(Database database, IDataProtectionProvider p
             INSERT INTO account_connections (account_id, secret, identity, checked_at, expires_at, problem, updated_at)
             VALUES (@accountId, @secret, @identity, @checkedAt, @ExpiresAt, NULL, @now)
             ON CONFLICT (account_id) DO UPDATE SET secret = excluded.secret, expires_at = excluded.expires_at, problem = NULL,
-                identity = CASE WHEN @renewal THEN account_connections.identity ELSE excluded.identity END,
-                checked_at = CASE WHEN @renewal THEN account_connections.checked_at ELSE excluded.checked_at END,
+                identity = CASE WHEN @renewal = 1 THEN account_connections.identity ELSE excluded.identity END,
+                checked_at = CASE WHEN @renewal = 1 THEN account_connections.checked_at ELSE excluded.checked_at END,
                 updated_at = excluded.updated_at
             """,
             new { accountId, secret = Protect(credentials), identity, checkedAt = identity is null ? (DateTimeOffset?)null : now, credentials.ExpiresAt, now, renewal }, transaction);

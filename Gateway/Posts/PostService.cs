@@ -38,7 +38,14 @@ public sealed class PostService(
     // A group is written by a person for the accounts they handle; more than this is a mistake or a script gone wrong.
     private const int MaxGroup = 50;
 
-    public async Task<Post> SubmitAsync(SubmitPost request, User author, CancellationToken cancellationToken)
+    public Task<Post> SubmitAsync(SubmitPost request, User author, CancellationToken cancellationToken) =>
+        SubmitAsync(request, author, reviewWindow: null, cancellationToken);
+
+    /// <param name="reviewWindow">
+    /// For a post without a time that needs review: it is scheduled this far ahead, so reviewers have that long. At
+    /// "now" it would expire unreviewed; its time is decided here, with its state, from the one assessment it gets.
+    /// </param>
+    public async Task<Post> SubmitAsync(SubmitPost request, User author, TimeSpan? reviewWindow, CancellationToken cancellationToken)
     {
         using var activity = Telemetry.GatewayTracing.Source.StartActivity("post.submit");
         if (request.Accounts is not null)
@@ -62,6 +69,10 @@ public sealed class PostService(
         var (scheduledAt, untimed) = request.CrisisStatement ? (time.GetUtcNow(), false) : request.Draft ? DraftTime(request.ScheduledAt) : (ValidTime(request.ScheduledAt), false);
         var images = await ValidMediaAsync(request.Media, cancellationToken);
         var post = await NewPostAsync(account, author, body, images, scheduledAt, untimed, request.Draft, request.CrisisStatement, null, cancellationToken);
+        if (reviewWindow is { } window && request.ScheduledAt is null && !request.Draft && !request.CrisisStatement && post.Status == PostStatus.PendingReview)
+        {
+            post = post with { ScheduledAt = scheduledAt + window };
+        }
         activity?.SetTag("post.id", post.Id);
         activity?.SetTag("post.status", PostTransitions.Name(post.Status));
         await queue.SubmitAsync(post, cancellationToken);

@@ -57,6 +57,7 @@ public static class MastodonProxyEndpoints
         v1.MapGet("/scheduled_statuses", async (HttpContext c, PostStore posts, StatusAnswer answer) =>
         {
             var caller = ProxyAuthentication.Caller(c);
+            RequireScope(caller, "read:statuses"); // as Mastodon's ScheduledStatusesController
             var limit = int.TryParse(c.Request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, 40) : 20;
             var queued = new List<Post>();
             foreach (var status in (PostStatus[])[PostStatus.Scheduled, PostStatus.PendingReview, PostStatus.Held])
@@ -73,6 +74,7 @@ public static class MastodonProxyEndpoints
         v1.MapGet("/scheduled_statuses/{id}", async (string id, HttpContext c, PostStore posts, StatusAnswer answer) =>
         {
             var caller = ProxyAuthentication.Caller(c);
+            RequireScope(caller, "read:statuses");
             return MastodonEntities.Ok(await answer.ScheduledAsync(caller, await QueuedAsync(id, caller, posts, c.RequestAborted), c, c.RequestAborted));
         });
         v1.MapPut("/scheduled_statuses/{id}", async (string id, HttpContext c, PostStore posts, PostService service, StatusAnswer answer, TimeProvider time) =>
@@ -100,6 +102,7 @@ public static class MastodonProxyEndpoints
         v1.MapGet("/media/{id}", async (string id, HttpContext c, ProxyMedia media) =>
         {
             var caller = ProxyAuthentication.Caller(c);
+            RequireScope(caller, "write:media"); // Mastodon's MediaController asks write:media for reading an upload too
             var found = await media.GetAsync(id, caller.User.Name, c.RequestAborted) ?? throw new MastodonRefusal(StatusCodes.Status404NotFound, MastodonErrors.NotFound);
             return MastodonEntities.Ok(MastodonEntities.MediaAttachment(found.Item, found.Description, StatusAnswer.BaseUrl(c)));
         });
@@ -194,26 +197,12 @@ public static class MastodonProxyEndpoints
         {
             var body = Body(request, caller.Account);
             var images = await MediaAsync(request, caller, media, c.RequestAborted);
-            if (scheduledAt is null)
+            // A status for "now" that needs review gets the review window: at "now" the gateway would expire it.
+            post = await service.SubmitAsync(new SubmitPost(caller.Account.Id, body, scheduledAt?.ToString("O"), Media: images), caller.User,
+                scheduledAt is null ? options.ReviewWindow : null, c.RequestAborted);
+            if (key.Length > 0)
             {
-                // "Now" is written as a draft first (checked, never triggered) to learn whether it needs review: one
-                // that does is given the review window, not a time already passing, at which the gateway would expire it.
-                var draft = await service.SubmitAsync(new SubmitPost(caller.Account.Id, body, null, Draft: true, Media: images), caller.User, c.RequestAborted);
-                if (key.Length > 0)
-                {
-                    await idempotency.CompleteAsync(caller, key, draft.Id, c.RequestAborted);
-                }
-                var review = FourEyes.Decide(draft.Findings, draft.RequiredApprovals, false).Status == PostStatus.PendingReview;
-                var at = time.GetUtcNow() + (review ? options.ReviewWindow : TimeSpan.Zero);
-                post = await service.SubmitDraftAsync(draft.Id, new SubmitDraft(at.ToString("O")), caller.User, c.RequestAborted);
-            }
-            else
-            {
-                post = await service.SubmitAsync(new SubmitPost(caller.Account.Id, body, scheduledAt.Value.ToString("O"), Media: images), caller.User, c.RequestAborted);
-                if (key.Length > 0)
-                {
-                    await idempotency.CompleteAsync(caller, key, post.Id, c.RequestAborted);
-                }
+                await idempotency.CompleteAsync(caller, key, post.Id, c.RequestAborted);
             }
         }
         catch when (key.Length > 0)

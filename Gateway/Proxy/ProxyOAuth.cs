@@ -21,6 +21,9 @@ public sealed class ProxyOAuth(Database database, ProxyTokenStore tokens, Accoun
     /// <summary>The scopes Mastodon knows at the top level; <c>read:…</c> and <c>write:…</c> narrow them.</summary>
     private static readonly string[] TopScopes = ["read", "write", "follow", "push", "profile"];
 
+    // Doorkeeper (Mastodon's OAuth) refuses redirect URIs that would run in the page rather than open an app.
+    private static readonly HashSet<string> ScriptSchemes = new(["javascript", "data", "vbscript"], StringComparer.OrdinalIgnoreCase);
+
     public sealed record App(string ClientId, string Name, string RedirectUris, string Scopes, string? Website)
     {
         public IReadOnlyList<string> Redirects => RedirectUris.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -67,9 +70,9 @@ public sealed class ProxyOAuth(Database database, ProxyTokenStore tokens, Accoun
         {
             problems.Add("Redirect URI can't be blank");
         }
-        else if (redirects.FirstOrDefault(r => r != OutOfBand && !(Uri.TryCreate(r, UriKind.Absolute, out var u) && u.Fragment.Length == 0)) is { } bad)
+        else if (redirects.FirstOrDefault(r => r != OutOfBand && !(Uri.TryCreate(r, UriKind.Absolute, out var u) && u.Fragment.Length == 0 && !ScriptSchemes.Contains(u.Scheme))) is { } bad)
         {
-            problems.Add($"Redirect URI '{bad}' must be an absolute URI without a fragment, or {OutOfBand}");
+            problems.Add($"Redirect URI '{bad}' must be an absolute URI without a fragment, or {OutOfBand}; javascript:, data: and vbscript: are refused");
         }
         var granted = string.IsNullOrWhiteSpace(scopes) ? "read" : string.Join(' ', scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         if (granted.Split(' ').FirstOrDefault(s => !TopScopes.Contains(s.Split(':')[0])) is { } unknown)
@@ -167,9 +170,11 @@ public sealed class ProxyOAuth(Database database, ProxyTokenStore tokens, Accoun
             var found = await c.QuerySingleOrDefaultAsync<CodeRow>(
                 "SELECT client_id AS ClientId, user_name AS UserName, account_id AS AccountId, redirect_uri AS RedirectUri, challenge, scopes, expires_at AS ExpiresAt FROM proxy_codes WHERE code_hash = @hash",
                 new { hash = Tokens.Hash(code) }, t);
-            // One use, right or wrong: a code that was tried is gone.
-            await c.ExecuteAsync("DELETE FROM proxy_codes WHERE code_hash = @hash OR expires_at < @now", new { hash = Tokens.Hash(code), now = time.GetUtcNow() }, t);
-            return found;
+            // One use, right or wrong: a code that was tried is gone, and only the request whose delete removed it may
+            // use it (on PostgreSQL concurrent redemptions all read the row before either deletes it).
+            var claimed = await c.ExecuteAsync("DELETE FROM proxy_codes WHERE code_hash = @hash", new { hash = Tokens.Hash(code) }, t);
+            await c.ExecuteAsync("DELETE FROM proxy_codes WHERE expires_at < @now", new { now = time.GetUtcNow() }, t);
+            return claimed == 1 ? found : null;
         }, cancellationToken);
         var challenge = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         if (row is null || row.ClientId != app.ClientId || row.RedirectUri != request["redirect_uri"] || row.ExpiresAt < time.GetUtcNow()
@@ -182,7 +187,16 @@ public sealed class ProxyOAuth(Database database, ProxyTokenStore tokens, Accoun
         {
             return OAuthError("invalid_grant", "The user who authorized the app is disabled.");
         }
-        var (token, secret) = await tokens.CreateAsync(user, row.AccountId, app.Name, app.ClientId, row.Scopes, cancellationToken);
+        ProxyToken token;
+        string secret;
+        try
+        {
+            (token, secret) = await tokens.CreateAsync(user, row.AccountId, app.Name, app.ClientId, row.Scopes, cancellationToken);
+        }
+        catch (ProblemException e) when (e.Status is StatusCodes.Status403Forbidden or StatusCodes.Status404NotFound)
+        {
+            return OAuthError("invalid_grant", $"The grant no longer holds: {e.Detail}"); // taken off the account (or it is gone) since approving
+        }
         return MastodonEntities.Ok(new { access_token = secret, token_type = "Bearer", scope = token.Scopes, created_at = token.CreatedAt.ToUnixTimeSeconds() });
     }
 
@@ -210,7 +224,7 @@ public sealed class ProxyOAuth(Database database, ProxyTokenStore tokens, Accoun
         await using var connection = await database.OpenAsync(cancellationToken);
         var hash = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
             "SELECT secret_hash FROM proxy_apps WHERE client_id = @ClientId", new { app.ClientId }, cancellationToken: cancellationToken));
-        return hash == Tokens.Hash(secret) ? app : null;
+        return hash is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hash), Encoding.ASCII.GetBytes(Tokens.Hash(secret))) ? app : null;
     }
 
     private async Task<App?> AppAsync(string? clientId, CancellationToken cancellationToken)

@@ -51,7 +51,7 @@ public sealed class ProxyTokenStore(Database database, AccountStore accounts, Au
         await WritableAsync(user, accountId, cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         var tokens = await connection.QueryAsync<ProxyToken>(new CommandDefinition(
-            $"SELECT {Columns} FROM proxy_tokens WHERE revoked_at IS NULL AND account_id = @accountId AND (@all OR user_name = @name) ORDER BY created_at",
+            $"SELECT {Columns} FROM proxy_tokens WHERE revoked_at IS NULL AND account_id = @accountId AND (@all = 1 OR user_name = @name) ORDER BY created_at",
             new { accountId, all = user.Role == Role.Admin, name = user.Name }, cancellationToken: cancellationToken));
         return tokens.AsList();
     }

@@ -12,7 +12,7 @@ namespace Gateway.Proxy;
 /// private-address guard). The answer comes back as the instance gave it, its pagination links pointed at the gateway.
 /// Writes are refused while a freeze covers the account and are audited, as every outgoing act is.
 /// </summary>
-public sealed class UpstreamForwarder(IHttpClientFactory clients, ConnectionStore connections, FreezeStore freezes, AuditLog audit, TimeProvider time)
+public sealed class UpstreamForwarder(IHttpClientFactory clients, ConnectionStore connections, FreezeStore freezes, PublishFence fence, AuditLog audit, TimeProvider time)
 {
     /// <summary>A read the gateway makes for itself (the Status of a post it published); null where there is no Mastodon to ask or it fails.</summary>
     public async Task<System.Text.Json.JsonElement?> GetAsync(Account account, string path, CancellationToken cancellationToken)
@@ -47,10 +47,13 @@ public sealed class UpstreamForwarder(IHttpClientFactory clients, ConnectionStor
         {
             throw new MastodonRefusal(StatusCodes.Status403Forbidden, "This action is outside the authorized scopes");
         }
+        // A write is in the fence before the freezes are read, as a publish is: a freeze that lands after the read
+        // cancels it, and the freeze call returns only once it has settled.
+        using var lease = write ? fence.Enter($"proxy {context.Request.Method} {context.Request.Path}", account.Id, cancellationToken) : null;
         if (write && (await freezes.GetAsync(cancellationToken)).Covering(account.Id) is { } freeze)
         {
             await audit.AppendAsync(caller.User.Name, "proxy.refused", account.Id, new { method = context.Request.Method, path = context.Request.Path.Value, freeze = freeze.Id });
-            throw new MastodonRefusal(StatusCodes.Status403Forbidden, $"The account is frozen: {freeze.Reason} (since {MastodonEntities.Time(freeze.Since)}, by {freeze.By}). Nothing goes out until it is lifted.");
+            throw Frozen(freeze, sent: false);
         }
         var token = (await connections.GetAsync(account.Id, cancellationToken))?.AccessToken
             ?? throw MastodonRefusal.Unprocessable($"Account '{account.Id}' is not connected to its instance; an admin connects it in the dashboard.");
@@ -68,7 +71,13 @@ public sealed class UpstreamForwarder(IHttpClientFactory clients, ConnectionStor
         HttpResponseMessage response;
         try
         {
-            response = await clients.CreateClient(NetworkCall.ClientName).SendAsync(request, cancellationToken);
+            response = await clients.CreateClient(NetworkCall.ClientName).SendAsync(request, lease?.Token ?? cancellationToken);
+        }
+        catch (OperationCanceledException) when (lease is not null && lease.Token.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var landed = (await freezes.GetAsync(CancellationToken.None)).Covering(account.Id);
+            await audit.AppendAsync(caller.User.Name, "proxy.interrupted", account.Id, new { method = context.Request.Method, path = context.Request.Path.Value, freeze = landed?.Id });
+            throw landed is null ? new MastodonRefusal(StatusCodes.Status502BadGateway, $"Mastodon ({baseUri.Host}): the send was stopped; it may have received the request.") : Frozen(landed, sent: true);
         }
         catch (HttpRequestException e) when (Rules.Net.AddressGuard.RefusalIn(e) is { } refusal)
         {
@@ -99,4 +108,8 @@ public sealed class UpstreamForwarder(IHttpClientFactory clients, ConnectionStor
                     $"Mastodon ({baseUri.Host}) answered {(int)response.StatusCode} without JSON.");
         }
     }
+
+    private static MastodonRefusal Frozen(Freeze.Freeze freeze, bool sent) => new(StatusCodes.Status403Forbidden,
+        $"The account is frozen: {freeze.Reason} (since {MastodonEntities.Time(freeze.Since)}, by {freeze.By}). " +
+        (sent ? "The freeze stopped this request on its way out; the instance may have received it." : "Nothing goes out until it is lifted."));
 }

@@ -11,10 +11,13 @@ public sealed class PublishFence
     private readonly Lock _gate = new();
     private readonly HashSet<Lease> _leases = [];
 
-    /// <summary>Call before the database fence; dispose when the publish has settled either way.</summary>
-    public Lease Enter(string postId, string account, CancellationToken jobToken)
+    /// <summary>
+    /// Call before the database fence (or, for a write that is not a post, before reading the freezes); dispose when
+    /// the send has settled either way. <paramref name="id"/> names it in the log: a post id, or a forwarded write.
+    /// </summary>
+    public Lease Enter(string id, string account, CancellationToken jobToken)
     {
-        var lease = new Lease(this, postId, account, CancellationTokenSource.CreateLinkedTokenSource(jobToken));
+        var lease = new Lease(this, id, account, CancellationTokenSource.CreateLinkedTokenSource(jobToken));
         lock (_gate)
         {
             _leases.Add(lease);
@@ -54,7 +57,7 @@ public sealed class PublishFence
         {
             // Only a publisher that ignores cancellation gets here; the freeze's wait across nodes reports it.
         }
-        return inFlight.Select(l => l.PostId).ToArray();
+        return inFlight.Select(l => l.Id).ToArray();
     }
 
     /// <summary>Whether anything is in flight here (a cheap test before reading the freezes again).</summary>
@@ -74,15 +77,15 @@ public sealed class PublishFence
         private readonly PublishFence _fence;
         private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        internal Lease(PublishFence fence, string postId, string account, CancellationTokenSource cancellation)
+        internal Lease(PublishFence fence, string id, string account, CancellationTokenSource cancellation)
         {
             _fence = fence;
-            PostId = postId;
+            Id = id;
             Account = account;
             Cancellation = cancellation;
         }
 
-        public string PostId { get; }
+        public string Id { get; }
         public string Account { get; }
         internal CancellationTokenSource Cancellation { get; }
         internal Task Settled => _settled.Task;

@@ -65,9 +65,11 @@ public sealed class OAuthAuthorizeModel(ProxyOAuth oauth, AccountStore accounts)
         Writable = (await accounts.ListAsync(ct)).Where(a => PostAccess.MayWrite(Me, a)).ToArray();
         if (Grant.RedirectUri != ProxyOAuth.OutOfBand && Uri.TryCreate(Grant.RedirectUri, UriKind.Absolute, out var back))
         {
-            // The form's answer redirects to the app: the policy's form-action must allow that one address too.
+            // The form's answer redirects to the app: the policy's form-action must allow its origin too (an origin
+            // has no path, so nothing in the registered address can add a directive).
+            var origin = back.GetLeftPart(UriPartial.Authority) is { Length: > 0 } authority ? authority : $"{back.Scheme}:";
             Response.Headers.ContentSecurityPolicy = Response.Headers.ContentSecurityPolicy.ToString()
-                .Replace("form-action 'self'", $"form-action 'self' {back.GetLeftPart(UriPartial.Path)}", StringComparison.Ordinal);
+                .Replace("form-action 'self'", $"form-action 'self' {origin}", StringComparison.Ordinal);
         }
     }
 
