@@ -47,13 +47,14 @@ public sealed class ConnectionStore(Database database, IDataProtectionProvider p
     public Task SaveAsync(DbConnection connection, DbTransaction transaction, string accountId, Credentials credentials, bool renewal, string? identity = null)
     {
         var now = time.GetUtcNow();
+        // "@renewal = 1": a bool arrives as an integer (IntegerBoolHandler), which PostgreSQL does not take as a condition.
         return connection.ExecuteAsync(
             """
             INSERT INTO account_connections (account_id, secret, identity, checked_at, expires_at, problem, updated_at)
             VALUES (@accountId, @secret, @identity, @checkedAt, @ExpiresAt, NULL, @now)
             ON CONFLICT (account_id) DO UPDATE SET secret = excluded.secret, expires_at = excluded.expires_at, problem = NULL,
-                identity = CASE WHEN @renewal THEN account_connections.identity ELSE excluded.identity END,
-                checked_at = CASE WHEN @renewal THEN account_connections.checked_at ELSE excluded.checked_at END,
+                identity = CASE WHEN @renewal = 1 THEN account_connections.identity ELSE excluded.identity END,
+                checked_at = CASE WHEN @renewal = 1 THEN account_connections.checked_at ELSE excluded.checked_at END,
                 updated_at = excluded.updated_at
             """,
             new { accountId, secret = Protect(credentials), identity, checkedAt = identity is null ? (DateTimeOffset?)null : now, credentials.ExpiresAt, now, renewal }, transaction);

@@ -187,9 +187,11 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
                     .Select(f => (Was: f, Now: rewrite(f))).ToArray();
                 if (findings.Any(f => f.Now is not null))
                 {
+                    // Only as read: a post changed meanwhile, or rewritten by a run on another node, is left alone.
                     changed += await c.ExecuteAsync(new CommandDefinition(
-                        "UPDATE posts SET findings = @findings WHERE id = @Id AND version = @Version",
-                        new { findings = Serialize(findings.Select(f => f.Now ?? f.Was).ToArray()), row.Id, row.Version }, t, cancellationToken: cancellationToken));
+                        "UPDATE posts SET findings = @findings WHERE id = @Id AND version = @Version AND findings = @was",
+                        new { findings = Serialize(findings.Select(f => f.Now ?? f.Was).ToArray()), row.Id, row.Version, was = row.Findings },
+                        t, cancellationToken: cancellationToken));
                 }
             }
             if (changed > 0)
