@@ -69,7 +69,7 @@ public abstract class HashtagQuoteSweepTests(Engine engine)
             Assert.StartsWith(Shooting[0], kept["example1"]);
             Assert.StartsWith("https://", kept["example1-url"]);
         }
-        Assert.Equal("published", (await gateway.Service<PostStore>().GetAsync(published))!.Status.ToString().ToLowerInvariant());
+        Assert.Equal(PostStatus.Published, (await gateway.Service<PostStore>().GetAsync(published))!.Status); // only the evidence changed
 
         var entry = Assert.Single(await gateway.Service<AuditLog>().QueryAsync(10, null, HashtagQuoteSweep.Action, null, null, CancellationToken.None));
         Assert.Equal(AuditLog.System, entry.Actor);
