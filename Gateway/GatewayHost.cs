@@ -211,6 +211,10 @@ public static class GatewayHost
                 trigger => trigger.WithIdentity(ConnectionRenewal.Key.Name, ConnectionRenewal.Key.Group).StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(ConnectionRenewal.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
                 job => job.WithIdentity(ConnectionRenewal.Key));
+            q.ScheduleJob<HashtagQuoteSweep>(
+                trigger => trigger.WithIdentity(HashtagQuoteSweep.Key.Name, HashtagQuoteSweep.Key.Group).StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(HashtagQuoteSweep.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
+                job => job.WithIdentity(HashtagQuoteSweep.Key));
             q.UseDefaultThreadPool(options.Scheduler.Threads);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

@@ -94,9 +94,11 @@ public sealed class HashtagHistoryCheck(IRulePackSource packs, IHashtagSampler s
             evidence[$"example{i + 1}"] = Quote(examples[i].Text);
             evidence[$"example{i + 1}-url"] = examples[i].Url;
         }
-        var message = $"Right now people posting {written} on {sample.Network} write about {topics} of {history.Posts} posts in the last {hours} h" +
-            (examples.Length > 0 ? $", e.g. \"{Quote(examples[0].Text)}\"" : "") +
-            ". Read what the tag is about before the brand joins in; if it does not fit, drop the hashtag.";
+        // No quote here: the message also becomes a held post's reason, the audit log and notifications, which are
+        // kept for good; other people's words stay in the evidence, which forgets them (ForgetExamples).
+        var message = $"Right now people posting {written} on {sample.Network} write about {topics} of {history.Posts} posts in the last {hours} h; " +
+            (examples.Length > 0 ? "example posts are in the evidence and" : "the posts are") + $" on the hashtag page ({PagePath(tag)}). " +
+            "Read what the tag is about before the brand joins in; if it does not fit, drop the hashtag.";
         return new Finding(RuleId, Severity.Review, message, at.Start, at.Length, written, evidence);
     }
 
@@ -113,6 +115,27 @@ public sealed class HashtagHistoryCheck(IRulePackSource packs, IHashtagSampler s
         _analyses.AddOrUpdate(sample, Tuple.Create(set, history));
         return history;
     }
+
+    /// <summary>
+    /// The finding without its quotes of other people's posts (<c>exampleN</c>, <c>exampleN-url</c>), with
+    /// <c>examples</c> saying why they are gone; null when it has none (another rule, or already forgotten).
+    /// </summary>
+    public static Finding? ForgetExamples(Finding finding, string removed)
+    {
+        if (finding.Rule != RuleId || finding.Evidence is not { } evidence || !evidence.Keys.Any(IsExample))
+        {
+            return null;
+        }
+        var kept = evidence.Where(e => !IsExample(e.Key)).ToDictionary(StringComparer.Ordinal);
+        kept["examples"] = removed;
+        return finding with { Evidence = kept };
+    }
+
+    /// <summary>Text in a stored post's findings that only a finding with quotes contains (a cheap filter in SQL).</summary>
+    public const string QuotedMarker = "\"example1\"";
+
+    private static bool IsExample(string key) =>
+        key.StartsWith("example", StringComparison.Ordinal) && key.Length > "example".Length && char.IsAsciiDigit(key["example".Length]);
 
     private static Finding NotKnown(string tag, TextSegment at, string written, string network, string why) =>
         new(RuleId, Severity.Info,

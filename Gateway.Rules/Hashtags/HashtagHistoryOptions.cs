@@ -46,4 +46,10 @@ public sealed record HashtagHistoryOptions
     public int TextLength { get; init; } = 500;
 
     public int QuoteLength { get; init; } = 160;
+
+    /// <summary>
+    /// How long a post that is done with (published, cancelled, expired, rejected, failed) keeps the quotes in its
+    /// evidence; then the gateway's sweep removes them and says so in their place.
+    /// </summary>
+    public TimeSpan KeepQuotesFor { get; init; } = TimeSpan.FromDays(30);
 }

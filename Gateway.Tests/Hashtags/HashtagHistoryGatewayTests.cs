@@ -151,6 +151,11 @@ public sealed class HashtagHistoryGatewayTests
         var finding = Assert.Single(History(held));
         Assert.Equal("review", finding.GetProperty("severity").GetString());
         Assert.Contains("violence", finding.GetProperty("evidence").GetProperty("shares").GetString());
+        Assert.StartsWith(Shooting[0], finding.GetProperty("evidence").GetProperty("example1").GetString());
+        // The reason is kept for good (and goes to the audit log and notifications): it names the tag, quotes no one.
+        var reason = held.GetProperty("statusReason").GetString()!;
+        Assert.Contains("hashtag.history: Right now people posting #Springfield", reason);
+        Assert.All(Shooting, text => Assert.DoesNotContain(text, reason));
         Assert.Empty(fake.Statuses);
     }
 

@@ -82,7 +82,8 @@ public sealed class HashtagHistoryTests
         Assert.Equal(Severity.Review, finding.Severity);
         Assert.Equal("#Springfield", finding.Match);
         Assert.Equal(body.IndexOf('#'), finding.Start);
-        Assert.Contains("violence (40%) of 10 posts in the last 23 h", finding.Message);
+        Assert.Contains("violence (40%) of 10 posts in the last 23 h; example posts are in the evidence and on the hashtag page (/hashtags/springfield)", finding.Message);
+        Assert.All(Springfield, p => Assert.DoesNotContain(p.Text[..20], finding.Message)); // the message is kept for good, quotes are not
         var evidence = finding.Evidence!;
         Assert.Equal("#springfield", evidence["tag"]);
         Assert.Equal("Mastodon (example.social)", evidence["network"]);

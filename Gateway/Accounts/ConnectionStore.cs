@@ -47,6 +47,7 @@ public sealed class ConnectionStore(Database database, IDataProtectionProvider p
     public Task SaveAsync(DbConnection connection, DbTransaction transaction, string accountId, Credentials credentials, bool renewal, string? identity = null)
     {
         var now = time.GetUtcNow();
+        // "@renewal = 1": a bool arrives as an integer (IntegerBoolHandler), which PostgreSQL does not take as a condition.
         return connection.ExecuteAsync(
             """
             INSERT INTO account_connections (account_id, secret, identity, checked_at, expires_at, problem, updated_at)

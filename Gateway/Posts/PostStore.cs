@@ -157,6 +157,50 @@ public sealed class PostStore(Database database, AuditLog audit, Notifier notifi
         return rows.Select(r => r.ToPost()).ToArray();
     }
 
+    /// <summary>Done with: nothing changes these posts unless someone edits one again (which re-runs its checks).</summary>
+    public static readonly PostStatus[] Settled = [PostStatus.Published, PostStatus.Cancelled, PostStatus.Expired, PostStatus.Rejected, PostStatus.Failed];
+
+    /// <summary>
+    /// Rewrites the findings of at most <paramref name="limit"/> <see cref="Settled"/> posts last changed at or before
+    /// <paramref name="settledBy"/> whose stored findings contain <paramref name="containing"/> (plain text, no LIKE
+    /// wildcards), in one transaction with one <paramref name="action"/> audit entry when any changed;
+    /// <paramref name="rewrite"/> returns null for a finding it leaves as it is. Their version
+    /// and times stay: what was decided about them, and when, did not change. Returns how many posts changed.
+    /// </summary>
+    public Task<int> RewriteSettledFindingsAsync(DateTimeOffset settledBy, string containing, Func<Finding, Finding?> rewrite, string action, int limit,
+        CancellationToken cancellationToken = default) =>
+        database.InTransactionAsync(async (c, t) =>
+        {
+            var rows = await c.QueryAsync<(string Id, int Version, string Findings)>(new CommandDefinition(
+                $"""
+                SELECT id, version, findings FROM posts
+                WHERE {database.Dialect.AnyOf("status", "settled")} AND updated_at <= @settledBy AND findings LIKE @like
+                ORDER BY updated_at, id
+                LIMIT @limit
+                """,
+                new { settled = Settled.Select(PostTransitions.Name).ToArray(), settledBy, like = "%" + containing + "%", limit },
+                t, cancellationToken: cancellationToken));
+            var changed = 0;
+            foreach (var row in rows)
+            {
+                var findings = JsonSerializer.Deserialize<Finding[]>(row.Findings, JsonDefaults.Options)!
+                    .Select(f => (Was: f, Now: rewrite(f))).ToArray();
+                if (findings.Any(f => f.Now is not null))
+                {
+                    // Only as read: a post changed meanwhile, or rewritten by a run on another node, is left alone.
+                    changed += await c.ExecuteAsync(new CommandDefinition(
+                        "UPDATE posts SET findings = @findings WHERE id = @Id AND version = @Version AND findings = @was",
+                        new { findings = Serialize(findings.Select(f => f.Now ?? f.Was).ToArray()), row.Id, row.Version, was = row.Findings },
+                        t, cancellationToken: cancellationToken));
+                }
+            }
+            if (changed > 0)
+            {
+                await audit.AppendAsync(c, t, AuditLog.System, action, null, new { posts = changed, settledBy });
+            }
+            return changed;
+        }, cancellationToken);
+
     public Task<Post?> ChangeAsync(PostChange change, CancellationToken cancellationToken = default) =>
         database.InTransactionAsync((c, t) => ChangeAsync(c, t, change, cancellationToken), cancellationToken);
 
