@@ -20,6 +20,14 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan LateGrace { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A post submitted for "now" (no time; the dashboard's, the API's or a Mastodon client's) that needs a second
+    /// opinion is scheduled this far ahead, for the reviewers: at "now" the gateway would expire it unreviewed. A
+    /// reviewer approves the text at that time (the time is part of what is approved), so an approved post goes out
+    /// when the window ends; unapproved by then, it expires.
+    /// </summary>
+    public TimeSpan ReviewWindow { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Quartz's scheduler name, stored with every trigger: keep it stable for a data directory.</summary>
     public string SchedulerName { get; set; } = "crisis-gateway";
 

@@ -150,7 +150,7 @@ public sealed class MastodonClientTests
         // The review window is how long a "now" status waits for a reviewer (30 minutes by default); short here, so
         // the approved post goes out within the test.
         var window = TimeSpan.FromSeconds(15);
-        var (stage, client) = await StartAsync(library, new() { ["Gateway:Proxy:ReviewWindow"] = window.ToString("c") });
+        var (stage, client) = await StartAsync(library, new() { ["Gateway:ReviewWindow"] = window.ToString("c") });
         await using var _ = stage;
 
         var before = DateTimeOffset.UtcNow;

@@ -38,14 +38,7 @@ public sealed class PostService(
     // A group is written by a person for the accounts they handle; more than this is a mistake or a script gone wrong.
     private const int MaxGroup = 50;
 
-    public Task<Post> SubmitAsync(SubmitPost request, User author, CancellationToken cancellationToken) =>
-        SubmitAsync(request, author, reviewWindow: null, cancellationToken);
-
-    /// <param name="reviewWindow">
-    /// For a post without a time that needs review: it is scheduled this far ahead, so reviewers have that long. At
-    /// "now" it would expire unreviewed; its time is decided here, with its state, from the one assessment it gets.
-    /// </param>
-    public async Task<Post> SubmitAsync(SubmitPost request, User author, TimeSpan? reviewWindow, CancellationToken cancellationToken)
+    public async Task<Post> SubmitAsync(SubmitPost request, User author, CancellationToken cancellationToken)
     {
         using var activity = Telemetry.GatewayTracing.Source.StartActivity("post.submit");
         if (request.Accounts is not null)
@@ -68,11 +61,8 @@ public sealed class PostService(
         // A statement goes out the moment it is approved; its time is when it was written.
         var (scheduledAt, untimed) = request.CrisisStatement ? (time.GetUtcNow(), false) : request.Draft ? DraftTime(request.ScheduledAt) : (ValidTime(request.ScheduledAt), false);
         var images = await ValidMediaAsync(request.Media, cancellationToken);
-        var post = await NewPostAsync(account, author, body, images, scheduledAt, untimed, request.Draft, request.CrisisStatement, null, cancellationToken);
-        if (reviewWindow is { } window && request.ScheduledAt is null && !request.Draft && !request.CrisisStatement && post.Status == PostStatus.PendingReview)
-        {
-            post = post with { ScheduledAt = scheduledAt + window };
-        }
+        var post = await NewPostAsync(account, author, body, images, scheduledAt, untimed, request.Draft, request.CrisisStatement, null, cancellationToken,
+            forNow: request.ScheduledAt is null);
         activity?.SetTag("post.id", post.Id);
         activity?.SetTag("post.status", PostTransitions.Name(post.Status));
         await queue.SubmitAsync(post, cancellationToken);
@@ -114,7 +104,8 @@ public sealed class PostService(
         var batch = new List<Post>();
         foreach (var account in targets)
         {
-            var post = await NewPostAsync(account, author, body, images, scheduledAt, untimed, request.Draft, false, group, cancellationToken);
+            var post = await NewPostAsync(account, author, body, images, scheduledAt, untimed, request.Draft, false, group, cancellationToken,
+                forNow: request.ScheduledAt is null);
             batch.Add(post with { Frozen = freeze.Covering(account.Id) });
         }
         await queue.SubmitAsync(batch, cancellationToken);
@@ -171,11 +162,19 @@ public sealed class PostService(
         return submitted with { Frozen = (await freezes.GetAsync(cancellationToken)).Covering(submitted.Account) };
     }
 
+    /// <param name="forNow">
+    /// Submitted without a time: if it needs review it is scheduled <see cref="GatewayOptions.ReviewWindow"/> ahead,
+    /// decided here with its state from its one assessment. At "now" the gate would expire it unreviewed.
+    /// </param>
     private async Task<Post> NewPostAsync(Account account, User author, string body, IReadOnlyList<Image> images, DateTimeOffset scheduledAt, bool untimed,
-        bool draft, bool crisisStatement, string? group, CancellationToken cancellationToken)
+        bool draft, bool crisisStatement, string? group, CancellationToken cancellationToken, bool forNow = false)
     {
         var (findings, demanded) = await AssessAsync(body, images, account, scheduledAt, author.Name, cancellationToken);
         var outcome = FourEyes.Decide(findings, demanded, crisisStatement);
+        if (forNow && !draft && !crisisStatement && outcome.Status == PostStatus.PendingReview)
+        {
+            scheduledAt += options.ReviewWindow;
+        }
         var now = time.GetUtcNow();
         return new Post(Guid.CreateVersion7().ToString("N"), account.Id, author.Name, body, draft ? PostStatus.Draft : outcome.Status,
             draft ? DraftReason(outcome.Status) : outcome.Reason, scheduledAt, findings, now, now, null, null, 1, outcome.RequiredApprovals,

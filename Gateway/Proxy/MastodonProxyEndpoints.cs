@@ -181,7 +181,7 @@ public static class MastodonProxyEndpoints
     }
 
     private static async Task<IResult> CreateStatusAsync(HttpContext c, PostService service, ProxyIdempotency idempotency, ProxyMedia media, StatusAnswer answer, PostStore posts,
-        ProxyOptions options, TimeProvider time)
+        TimeProvider time)
     {
         var caller = ProxyAuthentication.Caller(c);
         RequireScope(caller, "write:statuses");
@@ -197,9 +197,8 @@ public static class MastodonProxyEndpoints
         {
             var body = Body(request, caller.Account);
             var images = await MediaAsync(request, caller, media, c.RequestAborted);
-            // A status for "now" that needs review gets the review window: at "now" the gateway would expire it.
-            post = await service.SubmitAsync(new SubmitPost(caller.Account.Id, body, scheduledAt?.ToString("O"), Media: images), caller.User,
-                scheduledAt is null ? options.ReviewWindow : null, c.RequestAborted);
+            // A status for "now" that needs review gets the review window (Gateway:ReviewWindow), as any post for now.
+            post = await service.SubmitAsync(new SubmitPost(caller.Account.Id, body, scheduledAt?.ToString("O"), Media: images), caller.User, c.RequestAborted);
             if (key.Length > 0)
             {
                 await idempotency.CompleteAsync(caller, key, post.Id, c.RequestAborted);

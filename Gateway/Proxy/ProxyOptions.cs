@@ -9,13 +9,6 @@ public sealed class ProxyOptions
     /// </summary>
     public TimeSpan PublishWait { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// A status for "now" that needs a second opinion is scheduled this far ahead, for the reviewers: at its own time
-    /// (now) the gateway would expire it unreviewed. A reviewer approves the text at that time (the time is part of
-    /// what is approved), so an approved post goes out when the window ends; unapproved by then, it expires.
-    /// </summary>
-    public TimeSpan ReviewWindow { get; set; } = TimeSpan.FromMinutes(30);
-
     /// <summary>How long an OAuth authorization code stays valid (Mastodon: 10 minutes).</summary>
     public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
 }
