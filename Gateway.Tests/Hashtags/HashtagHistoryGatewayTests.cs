@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gateway.Hashtags;
 using Gateway.Tests.Fakes;
 using Gateway.Tests.Support;
+using static Gateway.Tests.Hashtags.TagTimelines;
 
 namespace Gateway.Tests.Hashtags;
 
@@ -10,35 +11,6 @@ namespace Gateway.Tests.Hashtags;
 public sealed class HashtagHistoryGatewayTests
 {
     private const string Token = "pasted-token-1";
-
-    private static readonly string[] Shooting =
-    [
-        "Thoughts with everyone in Springfield after the mass shooting at the mall.",
-        "Police confirm the gunman is in custody.",
-        "Three people were killed and dozens injured, the mayor says.",
-        "Witnesses describe a massacre in the food court.",
-        "Vigil tonight for the victims of the shooting spree.",
-        "Blood donations needed after the mass shooting.",
-    ];
-
-    private static readonly string[] Ordinary =
-    [
-        "Lovely autumn market today, try the apple cake.",
-        "The library opens on Sundays now.",
-        "Sunset over the river.",
-        "New bakery on Main Street.",
-        "Our choir sings on Friday.",
-        "Football club won 2-0.",
-    ];
-
-    private static void Seed(FakeMastodon fake, string tag, IEnumerable<string> texts)
-    {
-        var i = 0;
-        foreach (var text in texts)
-        {
-            fake.SeedTagged($"{text} #{tag}", "en", DateTimeOffset.UtcNow.AddMinutes(-10 * ++i), tag);
-        }
-    }
 
     private static async Task<(TestGateway Gateway, HttpClient Admin)> StartAsync(FakeMastodon fake, string budget = "00:00:10", bool allowPrivate = true)
     {
@@ -64,8 +36,8 @@ public sealed class HashtagHistoryGatewayTests
     {
         await using var fake = await FakeMastodon.StartAsync(Token);
         fake.TimelinePreview = false; // this instance shows its timelines to signed-in users only: the account's token goes along
-        Seed(fake, "springfield", Shooting);
-        Seed(fake, "springfield", Ordinary.Take(2));
+        fake.Seed("springfield", Shooting);
+        fake.Seed("springfield", Ordinary.Take(2));
         var (gateway, admin) = await StartAsync(fake);
         using var owned = gateway;
 
@@ -92,7 +64,7 @@ public sealed class HashtagHistoryGatewayTests
     public async Task An_ordinary_tag_gives_nothing_and_is_read_once_for_posts_submitted_meanwhile()
     {
         await using var fake = await FakeMastodon.StartAsync(Token);
-        Seed(fake, "autumn", Ordinary);
+        fake.Seed("autumn", Ordinary);
         var (gateway, admin) = await StartAsync(fake);
         using var owned = gateway;
 
@@ -109,7 +81,7 @@ public sealed class HashtagHistoryGatewayTests
     public async Task A_network_that_times_out_gives_no_review_at_submit_and_the_tag_is_read_again_at_fire_time()
     {
         await using var fake = await FakeMastodon.StartAsync(Token);
-        Seed(fake, "springfield", Shooting);
+        fake.Seed("springfield", Shooting);
         fake.TagDelay = TimeSpan.FromSeconds(3);
         fake.TagReadFault = n => n == 1 ? FakeMastodon.TagFault.Slow : FakeMastodon.TagFault.None;
         var (gateway, admin) = await StartAsync(fake, budget: "00:00:01");
@@ -136,14 +108,14 @@ public sealed class HashtagHistoryGatewayTests
     public async Task A_tag_that_turned_between_submit_and_publication_holds_the_post_with_the_new_evidence()
     {
         await using var fake = await FakeMastodon.StartAsync(Token);
-        Seed(fake, "springfield", Ordinary);
+        fake.Seed("springfield", Ordinary);
         var (gateway, admin) = await StartAsync(fake);
         using var owned = gateway;
 
         var post = await admin.SubmitAsync("acme", "Open late tonight! #Springfield", DateTimeOffset.UtcNow.AddSeconds(3));
         Assert.Equal("scheduled", post.GetProperty("status").GetString());
         Assert.Empty(History(post));
-        Seed(fake, "springfield", Shooting.Concat(Shooting)); // the news breaks before the post goes out
+        fake.Seed("springfield", Shooting.Concat(Shooting)); // the news breaks before the post goes out
 
         var id = post.GetProperty("id").GetString()!;
         Assert.Equal("held", await admin.WaitForStatusAsync(id, "held", "published"));
@@ -163,8 +135,8 @@ public sealed class HashtagHistoryGatewayTests
     public async Task Several_hashtags_in_one_post_are_read_in_parallel()
     {
         await using var fake = await FakeMastodon.StartAsync(Token);
-        Seed(fake, "springfield", Shooting);
-        Seed(fake, "autumn", Ordinary);
+        fake.Seed("springfield", Shooting);
+        fake.Seed("autumn", Ordinary);
         fake.TagDelay = TimeSpan.FromSeconds(1);
         fake.TagReadFault = _ => FakeMastodon.TagFault.Slow;
         var (gateway, admin) = await StartAsync(fake);
@@ -181,7 +153,7 @@ public sealed class HashtagHistoryGatewayTests
     public async Task A_429_is_obeyed_until_its_reset_and_the_tag_is_not_known_meanwhile()
     {
         await using var fake = await FakeMastodon.StartAsync(Token);
-        Seed(fake, "springfield", Shooting);
+        fake.Seed("springfield", Shooting);
         fake.TagReadFault = _ => FakeMastodon.TagFault.RateLimited;
         var (gateway, admin) = await StartAsync(fake);
         using var owned = gateway;
@@ -226,7 +198,7 @@ public sealed class HashtagHistoryGatewayTests
     public async Task An_instance_inside_the_private_network_is_never_read()
     {
         await using var fake = await FakeMastodon.StartAsync(Token);
-        Seed(fake, "springfield", Shooting);
+        fake.Seed("springfield", Shooting);
         var (gateway, admin) = await StartAsync(fake, allowPrivate: false);
         using var owned = gateway;
 

@@ -6,6 +6,7 @@ using Gateway.Tests.Fakes;
 using Gateway.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using static Gateway.Tests.Hashtags.TagTimelines;
 
 namespace Gateway.Tests.Hashtags;
 
@@ -14,24 +15,11 @@ public abstract class HashtagQuoteSweepTests(Engine engine)
 {
     private const string Token = "pasted-token-1";
 
-    private static readonly string[] Shooting =
-    [
-        "Thoughts with everyone in Springfield after the mass shooting at the mall.",
-        "Police confirm the gunman is in custody.",
-        "Three people were killed and dozens injured, the mayor says.",
-        "Witnesses describe a massacre in the food court.",
-        "Vigil tonight for the victims of the shooting spree.",
-    ];
-
     [Fact]
     public async Task A_settled_post_loses_its_quotes_after_KeepQuotesFor_and_a_waiting_one_keeps_them()
     {
         await using var fake = await FakeMastodon.StartAsync(Token);
-        var n = 0;
-        foreach (var text in Shooting)
-        {
-            fake.SeedTagged($"{text} #springfield", "en", DateTimeOffset.UtcNow.AddMinutes(-10 * ++n), "springfield");
-        }
+        fake.Seed("springfield", Shooting);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var gateway = new TestGateway(settings: new()
         {

@@ -102,7 +102,7 @@ public sealed class FakeMastodonClientTests
         fake.Next = _ => FakeMastodon.Behaviour.HangBeforeCreate;
         var client = new MastodonClient(Masto, fake.Url, Token);
 
-        var failure = await Assert.ThrowsAsync<TimeoutException>(() => client.CallAsync("post", new { status = "Never answered." }, TimeSpan.FromSeconds(10)));
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => client.CallAsync("post", new { status = "Never answered." }, TimeSpan.FromSeconds(5)));
 
         Assert.True(fake.Hanging.Task.IsCompleted, "the client never reached the instance: " + failure.Message);
         Assert.Contains("mastodon-clients/masto.mjs did not finish", failure.Message);

@@ -1,6 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
+using Gateway.Tests.Hashtags;
 using Gateway.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using static Gateway.Tests.Proxy.ProxyHarness;
 
 namespace Gateway.Tests.Proxy;
@@ -254,13 +255,7 @@ public sealed class ProxyStatusesTests
     {
         // The tag's first read outlasts the budget: the submit's one assessment does not know it, and decides state and time from that.
         await using var h = await StartAsync(new() { ["Gateway:HashtagHistory:Budget"] = "00:00:01" });
-        var i = 0;
-        foreach (var text in (string[])["Thoughts with everyone in Springfield after the mass shooting at the mall.", "Police confirm the gunman is in custody.",
-            "Three people were killed and dozens injured, the mayor says.", "Witnesses describe a massacre in the food court.",
-            "Vigil tonight for the victims of the shooting spree.", "Blood donations needed after the mass shooting."])
-        {
-            h.Fake.SeedTagged($"{text} #springfield", "en", DateTimeOffset.UtcNow.AddMinutes(-10 * ++i), "springfield");
-        }
+        h.Fake.Seed("springfield", TagTimelines.Shooting);
         h.Fake.TagDelay = TimeSpan.FromSeconds(1.6);
         h.Fake.TagReadFault = n => n == 1 ? Fakes.FakeMastodon.TagFault.Slow : Fakes.FakeMastodon.TagFault.None;
 
