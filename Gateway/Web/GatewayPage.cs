@@ -18,6 +18,18 @@ public abstract class GatewayPage : PageModel
 
     public NoticeKind NoticeKind => Enum.TryParse<NoticeKind>(NoticeKindName, out var kind) ? kind : NoticeKind.Success;
 
+    /// <summary>
+    /// A page's own script calls (the compose page's live check) are not the page a notice was left for: one that
+    /// lands between a post's redirect and the page it leads to must not use the notice up.
+    /// </summary>
+    public override void OnPageHandlerExecuted(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutedContext context)
+    {
+        if (Request.Headers["X-Requested-With"] == "fetch")
+        {
+            TempData.Keep();
+        }
+    }
+
     /// <summary>Why the last action was refused, in the service's own words.</summary>
     public string? Error { get; protected set; }
 
