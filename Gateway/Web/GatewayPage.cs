@@ -22,6 +22,7 @@ public abstract class GatewayPage : PageModel
     /// A page's own script calls (the compose page's live check) are not the page a notice was left for: one that
     /// lands between a post's redirect and the page it leads to must not use the notice up.
     /// </summary>
+    [NonHandler] // a filter hook, not a handler Razor Pages may map
     public override void OnPageHandlerExecuted(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutedContext context)
     {
         if (Request.Headers["X-Requested-With"] == "fetch")
